@@ -1,0 +1,3 @@
+from course_utils._version import __version__
+
+__all__ = ["__version__"]

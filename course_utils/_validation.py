@@ -1,0 +1,122 @@
+"""Checks shared by the public functions of the math modules.
+
+Each check raises ValueError or TypeError with a message that names the argument, what
+was expected and what was given. Internal helpers trust their callers and skip them.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_data(X, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a finite float array of shape (n, d) with n >= 1 and d >= 1."""
+    try:
+        array = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be convertible to a float array; {error}") from None
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array of shape (n, d); got shape {array.shape}")
+    if array.shape[0] < 1 or array.shape[1] < 1:
+        raise ValueError(f"{name} must have at least one row and one column; got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf values; remove or impute them first")
+    return array
+
+
+def as_count(value, name: str, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return ``value`` as an int in [minimum, maximum] (rejecting floats and bools)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {value!r} of type {type(value).__name__}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}; got {value}")
+    return value
+
+
+def as_positive(value, name: str) -> float:
+    """Return ``value`` as a finite float > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0; got {value}")
+    return value
+
+
+def as_means(means, d: int, name: str = "means") -> np.ndarray:
+    """Return ``means`` as a finite float array of shape (k, d); a (d,) vector becomes (1, d)."""
+    array = np.asarray(means, dtype=float)
+    if array.ndim == 1:
+        array = array[np.newaxis, :]
+    if array.ndim != 2 or array.shape[1] != d or array.shape[0] < 1:
+        raise ValueError(f"{name} must have shape (k, {d}); got shape {np.shape(means)}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf values")
+    return array
+
+
+def as_covariances(covariances, k: int, d: int, name: str = "covariances") -> np.ndarray:
+    """Return ``covariances`` as an array of shape (k, d, d); a (d, d) matrix becomes (1, d, d).
+
+    Symmetry and positive definiteness are checked by :func:`cholesky_factors`.
+    """
+    array = np.asarray(covariances, dtype=float)
+    if array.ndim == 2:
+        array = array[np.newaxis, :, :]
+    if array.shape != (k, d, d):
+        raise ValueError(f"{name} must have shape ({k}, {d}, {d}); got shape {np.shape(covariances)}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf values")
+    return array
+
+
+def cholesky_factors(covariances: np.ndarray, name: str = "covariances") -> np.ndarray:
+    """Lower Cholesky factors of a stack (k, d, d) of symmetric positive definite matrices."""
+    for index, covariance in enumerate(covariances):
+        scale = max(np.max(np.abs(covariance)), np.finfo(float).tiny)
+        if np.max(np.abs(covariance - covariance.T)) > 1e-10 * scale:
+            raise ValueError(f"{name}[{index}] is not symmetric")
+    try:
+        return np.linalg.cholesky(covariances)
+    except np.linalg.LinAlgError:
+        bad = [i for i, c in enumerate(covariances) if np.any(np.linalg.eigvalsh(c) <= 0)]
+        where = f"{name}[{bad[0]}]" if bad else name
+        raise ValueError(
+            f"{where} is not positive definite (an eigenvalue is <= 0); a component may have "
+            "collapsed onto too few points: add reg_covar to its diagonal"
+        ) from None
+
+
+def as_weights(weights, name: str = "weights") -> np.ndarray:
+    """Return mixing weights as a float vector (k,) that is non-negative and sums to one."""
+    array = np.asarray(weights, dtype=float)
+    if array.ndim != 1 or array.size < 1:
+        raise ValueError(f"{name} must be a 1-D array of shape (k,); got shape {np.shape(weights)}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf values")
+    if np.any(array < 0):
+        raise ValueError(f"{name} must be non-negative; got minimum {array.min():.6g}")
+    if abs(array.sum() - 1.0) > 1e-8:
+        raise ValueError(f"{name} must sum to 1; they sum to {array.sum():.10g}")
+    return array
+
+
+def as_rows_on_simplex(q, n: int, k: int, name: str) -> np.ndarray:
+    """Return an (n, k) array of non-negative rows that each sum to one."""
+    array = np.asarray(q, dtype=float)
+    if array.shape != (n, k):
+        raise ValueError(f"{name} must have shape ({n}, {k}); got shape {np.shape(q)}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf values")
+    if np.any(array < 0):
+        raise ValueError(f"{name} must be non-negative; got minimum {array.min():.6g}")
+    row_sums = array.sum(axis=1)
+    worst = int(np.argmax(np.abs(row_sums - 1.0)))
+    if abs(row_sums[worst] - 1.0) > 1e-8:
+        raise ValueError(f"each row of {name} must sum to 1; row {worst} sums to {row_sums[worst]:.10g}")
+    return array
