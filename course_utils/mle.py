@@ -1,0 +1,205 @@
+"""Maximum-likelihood fits of the normal distribution (lesson 02).
+
+Shapes: a univariate sample ``x`` is (n,), multivariate data ``X`` is (n, d). The
+multivariate log-density itself is :func:`course_utils.gmm.log_gaussian`, shared with the
+mixture lessons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_utils._validation import as_data
+from course_utils.gmm import log_gaussian
+
+LOG_2PI = np.log(2.0 * np.pi)
+
+
+def _as_sample(x, name: str = "x") -> np.ndarray:
+    """Return ``x`` as a finite 1-D float array with at least one entry."""
+    try:
+        array = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be convertible to a float array; {error}") from None
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of shape (n,); got shape {array.shape}")
+    if array.size < 1:
+        raise ValueError(f"{name} must contain at least one value; got an empty array")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf values; remove or impute them first")
+    return array
+
+
+def _as_parameter(value, name: str) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be a real number or an array of them; {error}") from None
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf values")
+    return array
+
+
+def normal_log_likelihood(x, mu, sigma):
+    r"""Log-likelihood of a normal model for the sample ``x``, for one or many (mu, sigma).
+
+    .. math:: \ell(\mu, \sigma) = \sum_{n=1}^N \log \mathcal N(x_n \mid \mu, \sigma^2)
+              = -\frac N2 \log 2\pi - N \log\sigma
+              - \frac{N\left(s^2 + (\bar x - \mu)^2\right)}{2\sigma^2}
+
+    (lesson 02, equation 2.3), with :math:`\bar x` the sample mean and :math:`s^2` the mean
+    squared deviation from it. The data enter only through :math:`N, \bar x, s^2`, so a
+    whole grid of parameters costs one pass over the data.
+
+    Parameters
+    ----------
+    x : array_like of shape (n,)
+    mu : float or array_like
+        Means; broadcast against ``sigma``.
+    sigma : float or array_like
+        Standard deviations, all > 0; broadcast against ``mu``.
+
+    Returns
+    -------
+    log_likelihood : float, or ndarray of the broadcast shape of ``mu`` and ``sigma``
+    """
+    x = _as_sample(x)
+    mu = _as_parameter(mu, "mu")
+    sigma = _as_parameter(sigma, "sigma")
+    if np.any(sigma <= 0):
+        raise ValueError(f"sigma must be > 0; got minimum {sigma.min():.6g}")
+    try:
+        np.broadcast_shapes(mu.shape, sigma.shape)
+    except ValueError:
+        raise ValueError(
+            f"mu and sigma must broadcast together; got shapes {mu.shape} and {sigma.shape}"
+        ) from None
+    n = x.size
+    mean = x.mean()
+    # Centring first keeps s^2 accurate when the data sit far from zero.
+    mean_square_deviation = np.mean((x - mean) ** 2)
+    result = (
+        -0.5 * n * LOG_2PI
+        - n * np.log(sigma)
+        - n * (mean_square_deviation + (mean - mu) ** 2) / (2.0 * sigma**2)
+    )
+    return float(result) if result.ndim == 0 else result
+
+
+@dataclass(frozen=True)
+class NormalFit:
+    r"""Maximum-likelihood normal fit of a univariate sample.
+
+    Attributes
+    ----------
+    mean : float
+        :math:`\hat\mu = \bar x`.
+    std : float
+        :math:`\hat\sigma`, the root mean squared deviation (divisor N, not N - 1).
+    log_likelihood : float
+        The maximized log-likelihood :math:`\ell(\hat\mu, \hat\sigma)`.
+    n : int
+        Sample size.
+    """
+
+    mean: float
+    std: float
+    log_likelihood: float
+    n: int
+
+
+def fit_normal(x) -> NormalFit:
+    r"""Maximum-likelihood estimates of the mean and standard deviation of a normal model.
+
+    .. math:: \hat\mu = \frac1N \sum_n x_n, \qquad
+              \hat\sigma^2 = \frac1N \sum_n (x_n - \hat\mu)^2
+
+    (lesson 02, equations 2.5 and 2.6).
+
+    Parameters
+    ----------
+    x : array_like of shape (n,)
+        Must contain at least two distinct values (otherwise :math:`\hat\sigma = 0` and the
+        likelihood is unbounded).
+
+    Returns
+    -------
+    fit : NormalFit
+    """
+    x = _as_sample(x)
+    mean = float(x.mean())
+    std = float(np.sqrt(np.mean((x - mean) ** 2)))
+    if std == 0.0:
+        raise ValueError(
+            f"x must contain at least two distinct values; got {x.size} value(s) all equal to {x[0]:.6g}"
+        )
+    return NormalFit(mean, std, normal_log_likelihood(x, mean, std), int(x.size))
+
+
+@dataclass(frozen=True)
+class MultivariateNormalFit:
+    r"""Maximum-likelihood multivariate normal fit.
+
+    Attributes
+    ----------
+    mean : ndarray of shape (d,)
+    covariance : ndarray of shape (d, d)
+        Divisor N (the maximum-likelihood estimate), not N - 1.
+    log_likelihood : float
+        :math:`\sum_n \log \mathcal N(x_n \mid \hat\mu, \hat\Sigma)`.
+    n : int
+        Number of rows.
+    """
+
+    mean: np.ndarray
+    covariance: np.ndarray
+    log_likelihood: float
+    n: int
+
+    @property
+    def correlation(self) -> np.ndarray:
+        """Correlation matrix (d, d): the covariance scaled by the standard deviations."""
+        std = np.sqrt(np.diag(self.covariance))
+        return self.covariance / np.outer(std, std)
+
+
+def fit_multivariate_normal(X) -> MultivariateNormalFit:
+    r"""Maximum-likelihood mean and covariance of a multivariate normal model.
+
+    .. math:: \hat\mu = \frac1N \sum_n x_n, \qquad
+              \hat\Sigma = \frac1N \sum_n (x_n - \hat\mu)(x_n - \hat\mu)^\top
+
+    (lesson 02, equation 2.12). The log-likelihood is evaluated with
+    :func:`course_utils.gmm.log_gaussian`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        Needs n > d rows in general position, so that :math:`\hat\Sigma` is positive
+        definite.
+
+    Returns
+    -------
+    fit : MultivariateNormalFit
+    """
+    X = as_data(X)
+    n, d = X.shape
+    if n <= d:
+        raise ValueError(
+            f"X must have more rows than columns for a positive definite covariance; got shape {X.shape}"
+        )
+    mean = X.mean(axis=0)
+    centred = X - mean
+    covariance = centred.T @ centred / n
+    eigenvalues = np.linalg.eigvalsh(covariance)
+    # Relative threshold: exactly collinear columns leave a round-off eigenvalue that may
+    # be a tiny positive number rather than zero.
+    if eigenvalues[0] <= 1e-12 * max(eigenvalues[-1], np.finfo(float).tiny):
+        raise ValueError(
+            "the maximum-likelihood covariance of X is singular: a column of X is constant or "
+            f"a linear combination of the others (smallest eigenvalue {eigenvalues[0]:.3g})"
+        )
+    log_likelihood = float(np.sum(log_gaussian(X, mean, covariance)))
+    return MultivariateNormalFit(mean, covariance, log_likelihood, n)
