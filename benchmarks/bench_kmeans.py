@@ -1,0 +1,107 @@
+"""Time per Lloyd iteration of course_utils.kmeans.fit against scikit-learn, and its memory.
+
+Both libraries start from the same centers and run the same number of iterations with
+tol=0 (the data are too noisy to converge that fast, and the script checks it, as well as
+that both reach the same labels). Each timing is the best of ``--repeats`` fits, the two
+libraries taking turns, divided by the number of iterations, so it includes each
+library's fixed costs (validation, a final assignment) spread over the iterations. It is measured twice: with default thread settings, as on a learner's laptop,
+and with BLAS limited to one thread through threadpoolctl (scikit-learn's OpenMP threads
+are left alone: that is how it runs its own Lloyd loop). The peak memory on top of X is
+measured with tracemalloc, which sees numpy's allocations.
+
+Run from the repository root::
+
+    python benchmarks/bench_kmeans.py [--iterations 10] [--repeats 5]
+
+Requires scikit-learn (the ``reference`` extra), which brings threadpoolctl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+
+import numpy as np
+from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from course_utils.kmeans import fit, kmeans_plusplus
+
+CASES = [(100_000, 16, 16), (1_000_000, 2, 8)]
+
+
+def best_times(runs, repeats):
+    """Best wall-clock time of each run; the runs take turns, so that a change in the
+    machine's load affects them alike."""
+    for run in runs:
+        run()  # warm-up: page faults, thread pools, caches
+    best = [np.inf] * len(runs)
+    for _ in range(repeats):
+        for index, run in enumerate(runs):
+            start = time.perf_counter()
+            run()
+            best[index] = min(best[index], time.perf_counter() - start)
+    return best
+
+
+def measure(X, centers, iterations, repeats):
+    k = centers.shape[0]
+
+    def ours():
+        return fit(X, k, init=centers, max_iter=iterations)
+
+    def theirs():
+        return KMeans(k, init=centers, n_init=1, max_iter=iterations, tol=0.0, algorithm="lloyd").fit(X)
+
+    ours_result, theirs_result = ours(), theirs()
+    if ours_result.n_iter != iterations or theirs_result.n_iter_ != iterations:
+        raise RuntimeError(
+            f"a run converged early ({ours_result.n_iter}, {theirs_result.n_iter_}); use fewer iterations"
+        )
+    if not np.array_equal(ours_result.labels, theirs_result.labels_):
+        raise RuntimeError("the two libraries disagree on the labels")
+    t_ours, t_theirs = best_times([ours, theirs], repeats)
+    return t_ours / iterations, t_theirs / iterations
+
+
+def peak_extra_memory(X, centers, iterations):
+    tracemalloc.start()
+    fit(X, centers.shape[0], init=centers, max_iter=iterations)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+
+    threads = {info["internal_api"]: info["num_threads"] for info in threadpool_info()}
+    print(f"thread pools by default: {threads}")
+    rng = np.random.default_rng(0)
+    header = (
+        f"| {'X shape':>13} | {'k':>3} | {'BLAS threads':>12} | {'course_utils ms/iter':>20} "
+        f"| {'sklearn ms/iter':>15} | {'ratio':>5} | {'peak extra MB':>13} |"
+    )
+    print(header)
+    print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
+    for n, d, k in CASES:
+        # Overlapping blobs: many iterations before the labels settle.
+        X = rng.normal(scale=3.0, size=(k, d))[rng.integers(k, size=n)] + rng.normal(size=(n, d))
+        centers = kmeans_plusplus(X, k, rng=1)
+        peak = peak_extra_memory(X, centers, args.iterations)
+        for limit in (None, 1):
+            with threadpool_limits(limits=limit, user_api="blas"):
+                t_ours, t_theirs = measure(X, centers, args.iterations, args.repeats)
+            print(
+                f"| {(n, d)!s:>13} | {k:>3} | {'default' if limit is None else '1':>12} "
+                f"| {1e3 * t_ours:>20.2f} | {1e3 * t_theirs:>15.2f} | {t_ours / t_theirs:>5.2f} "
+                f"| {peak / 2**20:>13.1f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
