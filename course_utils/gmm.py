@@ -1,17 +1,26 @@
-"""Gaussian mixtures: log-densities, the E-step, the M-step and the log-likelihood.
+"""Gaussian mixtures: log-densities, the E-step, the M-step, EM fitting and sampling.
 
 Shapes: data ``X`` is (n, d), ``weights`` (k,), ``means`` (k, d), ``covariances``
 (k, d, d), ``responsibilities`` (n, k). Lesson 02 derives the log-density, lesson 04 the
 E and M steps.
+
+:func:`e_step` and :func:`m_step` are the textbook steps on whole (n, k) arrays.
+:func:`fit` runs the same iteration as a single streaming pass over blocks of rows that
+accumulates the M-step's sufficient statistics while it computes the responsibilities, so
+that no (n, k) temporaries are built and every block stays in the processor's cache.
 """
 
 from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
 from course_utils._validation import (
+    as_count,
     as_covariances,
     as_data,
     as_means,
@@ -85,9 +94,14 @@ def _weighted_log_joint(X, weights, means, cholesky) -> np.ndarray:
 
 def _e_step(X, weights, means, cholesky) -> tuple[np.ndarray, float]:
     log_joint = _weighted_log_joint(X, weights, means, cholesky)
-    log_marginal = logsumexp(log_joint, axis=1)
-    responsibilities = np.exp(log_joint - log_marginal[:, np.newaxis])
-    return responsibilities, float(np.sum(log_marginal))
+    # log-sum-exp written out: shifting by the row maximum keeps exp() in range, and
+    # dividing by the row sum (rather than subtracting its log) keeps every row summing to
+    # one even when the log-densities are of the order of -1e13.
+    row_max = log_joint.max(axis=1, keepdims=True)
+    responsibilities = np.exp(log_joint - row_max)
+    row_sum = responsibilities.sum(axis=1, keepdims=True)
+    responsibilities /= row_sum
+    return responsibilities, float(np.sum(row_max) + np.sum(np.log(row_sum)))
 
 
 def e_step(X, weights, means, covariances) -> tuple[np.ndarray, float]:
@@ -180,3 +194,341 @@ def log_likelihood(X, weights, means, covariances) -> float:
     """
     log_joint = _weighted_log_joint(*_check_parameters(X, weights, means, covariances))
     return float(np.sum(logsumexp(log_joint, axis=1)))
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+@dataclass(frozen=True, eq=False)
+class GMMResult:
+    r"""The outcome of :func:`fit`.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (k,)
+    means : ndarray of shape (k, d)
+    covariances : ndarray of shape (k, d, d)
+    responsibilities : ndarray of shape (n, k)
+        Posterior probabilities of the components under the returned parameters.
+    log_likelihood : float
+        Total log-likelihood :math:`\sum_n \log p(x_n)` of the returned parameters.
+    log_likelihood_history : ndarray of shape (n_iter,)
+        Entry ``t - 1`` is the total log-likelihood after iteration ``t`` (E-step then
+        M-step); the last entry equals ``log_likelihood``. With ``reg_covar=0`` it never
+        decreases; ``reg_covar > 0`` nudges each M-step off the exact maximizer, which can
+        cost a tiny decrease near convergence (it then counts as converged).
+    n_iter : int
+        Number of EM iterations of the returned run.
+    converged : bool
+        True when the gain in log-likelihood per data point fell to ``tol`` or below before
+        ``max_iter`` iterations were used up.
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    responsibilities: np.ndarray
+    log_likelihood: float
+    log_likelihood_history: np.ndarray
+    n_iter: int
+    converged: bool
+
+
+# Floats per block of the (k * d, rows) whitened-data temporary: 1 MiB, which keeps a
+# block and its (k, rows) responsibilities in a core's cache while amortizing numpy's
+# per-call overhead over thousands of rows.
+_BLOCK_FLOATS = 2**17
+
+
+def _rows_per_block(k: int, d: int) -> int:
+    return max(16, _BLOCK_FLOATS // (k * d))
+
+
+def _em_sweep(X, weights, means, cholesky, responsibilities_out):
+    """One pass over X: the E-step for the given parameters and the M-step's statistics.
+
+    Writes the responsibilities (n, k) into ``responsibilities_out`` and returns the total
+    log-likelihood, the soft counts N_k (k,), the weighted sums sum_n r_nk x_n (k, d) and
+    the weighted scatter sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T (k, d, d) about the *given*
+    means mu_k (the M-step moves the centre to the new mean afterwards).
+    """
+    n, d = X.shape
+    k = means.shape[0]
+    # Whitening: y_nk = L_k^{-1} (x_n - mu_k), so that |y_nk|^2 is the Mahalanobis term.
+    inverse_factors = np.tril(np.linalg.inv(cholesky))
+    offsets = (inverse_factors @ means[:, :, np.newaxis]).reshape(k * d, 1)
+    with np.errstate(divide="ignore"):
+        log_norm = (
+            np.log(weights)
+            - 0.5 * d * LOG_2PI
+            - np.sum(np.log(np.diagonal(cholesky, axis1=1, axis2=2)), axis=1)
+        )[:, np.newaxis]
+    total = 0.0
+    counts = np.zeros(k)
+    sums = np.zeros((k, d))
+    whitened_scatter = np.zeros((k, d, d))
+    rows = _rows_per_block(k, d)
+    # Blocks are laid out component-major, (k, rows): every reduction over the components
+    # then runs along contiguous rows, which is several times faster than along short ones.
+    for start in range(0, n, rows):
+        block = X[start : start + rows]
+        # One small product per component rather than one stacked product: BLAS runs
+        # products this small on one thread, and waking its worker threads thousands of
+        # times per pass costs more than they save (badly so on a busy machine).
+        whitened = np.empty((k * d, block.shape[0]))
+        for component in range(k):
+            np.matmul(inverse_factors[component], block.T, out=whitened[component * d : (component + 1) * d])
+        whitened -= offsets
+        log_joint = np.square(whitened).reshape(k, d, -1).sum(axis=1)
+        log_joint *= -0.5
+        log_joint += log_norm
+        # log-sum-exp over components, shifted by the maximum so that points far from every
+        # component keep finite responsibilities.
+        top = log_joint.max(axis=0)
+        log_joint -= top
+        responsibilities = np.exp(log_joint, out=log_joint)
+        normalizer = responsibilities.sum(axis=0)
+        responsibilities /= normalizer
+        total += float(np.sum(top) + np.sum(np.log(normalizer)))
+        responsibilities_out[start : start + rows] = responsibilities.T
+        counts += responsibilities.sum(axis=1)
+        sums += responsibilities @ block
+        for component in range(k):
+            y = whitened[component * d : (component + 1) * d]
+            whitened_scatter[component] += (y * responsibilities[component]) @ y.T
+    # Back from whitened coordinates: x - mu_k = L_k y.
+    scatter = cholesky @ whitened_scatter @ cholesky.transpose(0, 2, 1)
+    return total, counts, sums, scatter
+
+
+def _m_step_from_statistics(counts, sums, scatter, centres, reg_covar):
+    """The M-step of :func:`m_step` from the statistics of :func:`_em_sweep`."""
+    d = sums.shape[1]
+    floored = counts + 10 * np.finfo(float).eps
+    weights = floored / floored.sum()
+    means = sums / floored[:, np.newaxis]
+    # Move the scatter from the old centre c to the new mean: with delta = mu - c and
+    # D = sum_n r_n (x_n - c), sum_n r_n (x_n - mu)(x_n - mu)^T = S_c - delta D^T - D delta^T
+    # + N delta delta^T. Written out in full (rather than S_c - N delta delta^T) it also
+    # holds for a component whose responsibilities are all zero.
+    shift = means - centres
+    deviation = sums - counts[:, np.newaxis] * centres
+    cross = shift[:, :, np.newaxis] * deviation[:, np.newaxis, :]
+    covariances = scatter - cross - cross.transpose(0, 2, 1)
+    covariances += counts[:, np.newaxis, np.newaxis] * shift[:, :, np.newaxis] * shift[:, np.newaxis, :]
+    covariances /= floored[:, np.newaxis, np.newaxis]
+    covariances = 0.5 * (covariances + covariances.transpose(0, 2, 1))
+    covariances.reshape(-1, d * d)[:, :: d + 1] += reg_covar
+    return weights, means, covariances
+
+
+def _cholesky_or_raise(covariances, iteration: int, reg_covar: float, resolution: float) -> np.ndarray:
+    """Cholesky factors of the covariances, or a ValueError if one is singular.
+
+    Singular to working precision counts as singular: without reg_covar a collapsed
+    component is left with a covariance made of rounding errors (a variance below
+    ``resolution``, the square of the spacing of floats at the data's magnitude, or a
+    condition number beyond 1/eps), which a Cholesky factorization may happen to accept.
+    """
+    eigenvalues = np.linalg.eigvalsh(covariances)
+    d = covariances.shape[-1]
+    floor = np.maximum(d * np.finfo(float).eps * np.abs(eigenvalues[:, -1]), resolution)
+    if np.all(eigenvalues[:, 0] > floor):
+        try:
+            return np.linalg.cholesky(covariances)
+        except np.linalg.LinAlgError:
+            pass
+    when = "at the start" if iteration == 0 else f"after iteration {iteration}"
+    raise ValueError(
+        f"a covariance became singular {when}: a component collapsed onto too few points; "
+        f"increase reg_covar (got {reg_covar:g}) or use fewer components"
+    )
+
+
+def _resolution(X) -> float:
+    """Variance below which a component's spread is rounding noise at the data's magnitude."""
+    return float((10 * np.finfo(float).eps * np.max(np.abs(X))) ** 2)
+
+
+def _run_em(X, weights, means, covariances, cholesky, max_iter, tol, reg_covar) -> GMMResult:
+    n = X.shape[0]
+    resolution = _resolution(X)
+    responsibilities = np.empty((n, means.shape[0]))
+    log_lik, *statistics = _em_sweep(X, weights, means, cholesky, responsibilities)
+    history = []
+    converged = False
+    for iteration in range(1, max_iter + 1):
+        weights, means, covariances = _m_step_from_statistics(*statistics, means, reg_covar)
+        cholesky = _cholesky_or_raise(covariances, iteration, reg_covar, resolution)
+        previous = log_lik
+        log_lik, *statistics = _em_sweep(X, weights, means, cholesky, responsibilities)
+        history.append(log_lik)
+        if (log_lik - previous) / n <= tol:
+            converged = True
+            break
+    return GMMResult(
+        weights=weights, means=means, covariances=covariances,
+        responsibilities=responsibilities, log_likelihood=log_lik,
+        log_likelihood_history=np.array(history), n_iter=len(history), converged=converged,
+    )
+
+
+def _check_init(init, X, n_components: int):
+    """Validated explicit starting parameters (weights, means, covariances), or the string."""
+    if isinstance(init, str):
+        if init not in ("kmeans", "random"):
+            raise ValueError(
+                f"init must be 'kmeans', 'random' or a tuple (weights, means, covariances); got {init!r}"
+            )
+        return init
+    if not isinstance(init, (tuple, list)) or len(init) != 3:
+        raise TypeError(
+            "init must be 'kmeans', 'random' or a tuple (weights, means, covariances); "
+            f"got {type(init).__name__}"
+        )
+    _, weights, means, cholesky = _check_parameters(X, *init)
+    if weights.size != n_components:
+        raise ValueError(
+            f"init has {weights.size} components but n_components is {n_components}"
+        )
+    covariances = as_covariances(init[2], n_components, X.shape[1])
+    return weights, means, covariances, cholesky
+
+
+def _start(X, n_components, init, reg_covar, generator):
+    """Starting parameters (weights, means, covariances, cholesky) for one run."""
+    if not isinstance(init, str):
+        return init
+    n, d = X.shape
+    if init == "kmeans":
+        from course_utils import kmeans
+
+        labels = kmeans.fit(X, n_components, rng=generator).labels
+        hard = np.zeros((n, n_components))
+        hard[np.arange(n), labels] = 1.0
+        weights, means, covariances = _m_step(X, hard, reg_covar)
+    else:
+        # k distinct data points as means, each with the covariance of all the data.
+        means = X[generator.choice(n, size=n_components, replace=False)]
+        spread = np.cov(X, rowvar=False, bias=True).reshape(d, d)
+        spread.flat[:: d + 1] += reg_covar
+        covariances = np.repeat(spread[np.newaxis], n_components, axis=0)
+        weights = np.full(n_components, 1.0 / n_components)
+    return weights, means, covariances, _cholesky_or_raise(covariances, 0, reg_covar, _resolution(X))
+
+
+def _as_tolerance(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0; got {value}")
+    return value
+
+
+def fit(
+    X,
+    n_components,
+    *,
+    init="kmeans",
+    n_init=1,
+    max_iter=500,
+    tol=1e-8,
+    reg_covar=1e-6,
+    rng=None,
+) -> GMMResult:
+    r"""Fit a Gaussian mixture by expectation-maximization.
+
+    One iteration is an E-step (:func:`e_step`) followed by an M-step (:func:`m_step`);
+    the log-likelihood never decreases (lesson 04, section 5; lesson 05 proves it).
+    Iterations stop when the gain in log-likelihood per data point is at most ``tol``, or
+    after ``max_iter`` iterations. Both steps run in one streaming pass over blocks of rows
+    (the E-step's responsibilities feed the sums :math:`N_k`, :math:`\sum_n \gamma_{nk}
+    x_n` and :math:`\sum_n \gamma_{nk} x_n x_n^\top` of the M-step directly).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+    n_components : int
+        Number of components k, 1 <= k <= n.
+    init : {"kmeans", "random"} or tuple (weights, means, covariances)
+        ``"kmeans"``: the clusters of :func:`course_utils.kmeans.fit` (k-means++ seeding),
+        turned into parameters by one M-step on their 0/1 responsibilities;
+        ``"random"``: k distinct data points as means, each with the covariance of all the
+        data, equal weights; a tuple: these starting parameters, of shapes (k,), (k, d)
+        and (k, d, d).
+    n_init : int
+        Number of runs; the run with the highest final log-likelihood is returned (the
+        first one on a tie). With explicit starting parameters every run is the same, so
+        it runs once.
+    max_iter : int
+        Maximum number of iterations per run (0 returns the starting parameters).
+    tol : float
+        Non-negative threshold on the gain in log-likelihood per data point.
+    reg_covar : float
+        Non-negative value added to the diagonal of every covariance in each M-step; it
+        keeps a component that collapses onto one point from a singular covariance.
+    rng : None, int or numpy.random.Generator
+        Randomness of the starting parameters.
+
+    Returns
+    -------
+    GMMResult
+    """
+    X = as_data(X)
+    n = X.shape[0]
+    n_components = as_count(n_components, "n_components", minimum=1, maximum=n)
+    n_init = as_count(n_init, "n_init", minimum=1)
+    max_iter = as_count(max_iter, "max_iter", minimum=0)
+    tol = _as_tolerance(tol, "tol")
+    reg_covar = _as_tolerance(reg_covar, "reg_covar")
+    init = _check_init(init, X, n_components)
+    generator = np.random.default_rng(rng)
+    best = None
+    for _ in range(n_init if isinstance(init, str) else 1):
+        start = _start(X, n_components, init, reg_covar, generator)
+        result = _run_em(X, *start, max_iter, tol, reg_covar)
+        if best is None or result.log_likelihood > best.log_likelihood:
+            best = result
+    return best
+
+
+def sample(weights, means, covariances, n, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` points from a Gaussian mixture by its generative story.
+
+    First the component :math:`z_i \\sim \\mathrm{Categorical}(\\pi)`, then
+    :math:`x_i \\sim \\mathcal N(\\mu_{z_i}, \\Sigma_{z_i})` (lesson 04, equation 4.2).
+
+    Parameters
+    ----------
+    weights : array_like of shape (k,), non-negative, summing to one
+    means : array_like of shape (k, d)
+    covariances : array_like of shape (k, d, d), symmetric positive definite
+    n : int
+        Number of points, at least 1.
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+    z : ndarray of int, shape (n,)
+        The component each point was drawn from.
+    """
+    weights = as_weights(weights)
+    d = np.shape(means)[-1] if np.ndim(means) >= 1 else 1
+    means = as_means(means, d)
+    if means.shape[0] != weights.size:
+        raise ValueError(
+            f"means must have one row per weight: weights has {weights.size} entries, "
+            f"means has shape {means.shape}"
+        )
+    cholesky = cholesky_factors(as_covariances(covariances, weights.size, d))
+    n = as_count(n, "n", minimum=1)
+    generator = np.random.default_rng(rng)
+    z = generator.choice(weights.size, size=n, p=weights)
+    noise = generator.standard_normal((n, d))
+    X = np.empty((n, d))
+    for component in range(weights.size):
+        chosen = z == component
+        X[chosen] = means[component] + noise[chosen] @ cholesky[component].T
+    return X, z
