@@ -1,11 +1,14 @@
 # Two commands for a learner: `make lab` opens the course, `make test` runs every test.
 # Both create the local environment .venv on first use and reuse it afterwards.
+# `make test` also opens every notebook in JupyterLab in headless Chromium
+# (tests/test_browser.py); without the system `chromium` that test is skipped, except
+# under CI=true, where it fails. Leave it out with: .venv/bin/python -m pytest -m "not browser"
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test outputs clean
+.PHONY: lab test outputs student site clean
 
 lab: $(STAMP)
 	$(BIN)/python -m jupyter lab notebooks
@@ -17,7 +20,16 @@ test: $(STAMP)
 # Re-execute every notebook in a fresh kernel and store its outputs (after changing a
 # notebook or the package code it shows); the strict notebook test compares against them.
 outputs: $(STAMP)
-	$(BIN)/python -m jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/python -m jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
+
+# The lessons without their worked solutions (cells tagged `solution`), for handing out.
+student: $(STAMP)
+	$(BIN)/python tools/student_edition.py student_edition
+
+# Every lesson as HTML with navigation, readable without Python: open _site/index.html.
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py _site
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -13,6 +13,9 @@ else:  # pytest itself depends on tomli before Python 3.11
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
+# Where conda-forge publishes a PyPI package under another name: PyPI name -> conda name.
+# (conda-forge's `playwright` is the Node.js tool; the Python bindings are `playwright-python`.)
+CONDA_NAMES = {"playwright": "playwright-python"}
 
 
 def parse(requirement: str) -> tuple[str, str]:
@@ -26,7 +29,8 @@ def pyproject_requirements() -> dict[str, str]:
     for extra in project["optional-dependencies"].values():
         requirements.extend(extra)
     requirements.append(f"python{project['requires-python']}")
-    return dict(parse(r) for r in requirements)
+    parsed = (parse(r) for r in requirements)
+    return {CONDA_NAMES.get(name, name): spec for name, spec in parsed}
 
 
 def conda_requirements() -> dict[str, str]:
