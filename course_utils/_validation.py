@@ -120,3 +120,11 @@ def as_rows_on_simplex(q, n: int, k: int, name: str) -> np.ndarray:
     if abs(row_sums[worst] - 1.0) > 1e-8:
         raise ValueError(f"each row of {name} must sum to 1; row {worst} sums to {row_sums[worst]:.10g}")
     return array
+
+
+def as_responsibilities(responsibilities, n: int, name: str = "responsibilities") -> np.ndarray:
+    """Return an (n, k) array of responsibilities: non-negative rows that each sum to one."""
+    array = np.asarray(responsibilities, dtype=float)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array of shape (n, k); got shape {array.shape}")
+    return as_rows_on_simplex(array, n, array.shape[1], name)

@@ -26,6 +26,7 @@ from scipy.special import gammaln, logsumexp, multigammaln, xlogy
 
 from course_utils._validation import (
     as_data,
+    as_responsibilities,
     as_rows_on_simplex,
     cholesky_factors,
 )
@@ -341,12 +342,7 @@ def map_m_step(X, responsibilities, prior: MixturePrior) -> tuple[np.ndarray, np
     """
     X = as_data(X)
     n, d = X.shape
-    responsibilities = np.asarray(responsibilities, dtype=float)
-    if responsibilities.ndim != 2:
-        raise ValueError(
-            f"responsibilities must be a 2-D array of shape (n, k); got shape {responsibilities.shape}"
-        )
-    responsibilities = as_rows_on_simplex(responsibilities, n, responsibilities.shape[1], "responsibilities")
+    responsibilities = as_responsibilities(responsibilities, n)
     prior = _check_prior(prior, d)
     k = responsibilities.shape[1]
 

@@ -24,7 +24,7 @@ from course_utils._validation import (
     as_covariances,
     as_data,
     as_means,
-    as_rows_on_simplex,
+    as_responsibilities,
     as_weights,
     cholesky_factors,
 )
@@ -169,14 +169,7 @@ def m_step(X, responsibilities, reg_covar: float = 1e-6) -> tuple[np.ndarray, np
     covariances : ndarray of shape (k, d, d)
     """
     X = as_data(X)
-    responsibilities = np.asarray(responsibilities, dtype=float)
-    if responsibilities.ndim != 2:
-        raise ValueError(
-            f"responsibilities must be a 2-D array of shape (n, k); got shape {responsibilities.shape}"
-        )
-    responsibilities = as_rows_on_simplex(
-        responsibilities, X.shape[0], responsibilities.shape[1], "responsibilities"
-    )
+    responsibilities = as_responsibilities(responsibilities, X.shape[0])
     reg_covar = float(reg_covar)
     if not np.isfinite(reg_covar) or reg_covar < 0:
         raise ValueError(f"reg_covar must be a finite number >= 0; got {reg_covar}")
