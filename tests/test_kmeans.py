@@ -101,6 +101,23 @@ def test_assign_ties_go_to_the_lowest_index():
     np.testing.assert_allclose(distances, [1.0, 0.0, 0.02])
 
 
+@pytest.mark.parametrize("k", [3, 255, 256, 300])
+def test_assign_ties_with_many_centers(k):
+    # Small integers, symmetric about 0: the data mean is exactly 0 and every score is
+    # exact, so ties are exact. Each center appears twice; the first copy must win.
+    # k >= 256 needs a wider count type than k < 256.
+    rng = np.random.default_rng(k)
+    half = rng.integers(-3, 4, size=(400, 2)).astype(float)
+    X = np.vstack([half, -half])
+    distinct = rng.integers(-3, 4, size=((k + 1) // 2, 2)).astype(float)
+    centers = np.vstack([distinct, distinct])[:k]
+    labels, distances = assign(X, centers)
+    exact = ((X[:, np.newaxis, :] - centers[np.newaxis]) ** 2).sum(axis=2)
+    np.testing.assert_array_equal(labels, np.argmin(exact, axis=1))
+    np.testing.assert_array_equal(distances, exact.min(axis=1))
+    assert labels.dtype == np.intp
+
+
 def test_assign_distances_stay_accurate_far_from_the_origin():
     # The expansion |x|^2 - 2 x.mu + |mu|^2 would lose every digit here.
     X = 1e8 + np.array([[0.0, 0.0], [1e-3, 0.0], [0.0, 2e-3]])
