@@ -84,7 +84,7 @@ def main():
     rng = np.random.default_rng(0)
     header = (
         f"| {'X shape':>13} | {'k':>3} | {'BLAS threads':>12} | {'course_utils ms/iter':>20} "
-        f"| {'sklearn ms/iter':>15} | {'ratio':>5} | {'peak extra MB':>13} |"
+        f"| {'sklearn ms/iter':>15} | {'ratio':>5} | {'peak extra MiB':>14} |"
     )
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
@@ -99,7 +99,7 @@ def main():
             print(
                 f"| {(n, d)!s:>13} | {k:>3} | {'default' if limit is None else '1':>12} "
                 f"| {1e3 * t_ours:>20.2f} | {1e3 * t_theirs:>15.2f} | {t_ours / t_theirs:>5.2f} "
-                f"| {peak / 2**20:>13.1f} |"
+                f"| {peak / 2**20:>14.1f} |"
             )
 
 

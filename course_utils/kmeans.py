@@ -13,15 +13,15 @@ Memory and speed
 The assignment step uses the expansion
 :math:`\lVert x-\mu\rVert^2 = \lVert x\rVert^2 - 2 x^\top\mu + \lVert\mu\rVert^2`, in
 coordinates centered on the data mean (as scikit-learn does) so that the expansion loses
-no digits when the data lie far from the origin. ``fit`` makes one centered, transposed
-copy of the data with a row of ones appended, (d + 1, n) numbers, once: every iteration
-then reads its matrix products straight from it, in chunks of a few thousand points,
-instead of centering and transposing every chunk again (that copy was a fifth of an
-iteration's time). All k scores of a chunk come from matrix products; the label is the
+no digits when the data lie far from the origin. ``fit`` (and ``assign``) make one
+centered, transposed copy of the data with a row of ones appended, (d + 1, n) numbers,
+once: every iteration then reads its matrix products straight from it, in chunks of a
+few thousand points, instead of centering and transposing every chunk again (that was
+about a fifth of an iteration's time). All k scores of a chunk come from matrix products; the label is the
 first row that attains the minimum (numpy's ``argmin`` is slow over short rows), found by
 k same-type passes over small integers. The memory used on top of ``X`` is that copy, a
 few vectors of length n (labels, distances, the sparse matrix below) and one set of chunk
-buffers, never an (n, k) matrix: about 53 MiB for a million points in 2-D (17 MiB for
+buffers, never an (n, k) matrix: about 55 MiB for a million points in 2-D (17 MiB for
 100000 points in 16-D), whatever k is. Inside ``fit`` the inertia of an iteration comes
 from the scores; the returned inertia and distances are computed directly from
 ``x - mu``. The update step's sums are one sparse product :math:`R^\top X` with the
@@ -42,8 +42,8 @@ than the product itself, up to ten times slower on a busy two-core machine. So e
 product is kept to at most ``_MAX_PRODUCT`` multiply-adds, which OpenBLAS (numpy's
 bundled BLAS) runs on the calling thread whatever its thread setting. The results are
 the same for any thread setting, and ``threadpoolctl`` limits change nothing. For the
-same reason the long reductions (the data mean, the spread) use ``einsum``, which never
-calls BLAS, rather than ``np.dot``.
+same reason the long reductions (the data mean, the spread) use ``einsum`` (without
+``optimize``, it does not call BLAS) rather than ``np.dot``.
 ``benchmarks/bench_kmeans.py`` compares the speed with scikit-learn, which does use every
 core.
 """
@@ -157,8 +157,8 @@ def _assign_chunks(points, centers, labels, origin, squared_distances=None) -> f
     all_match = np.empty(step, dtype=bool)
     all_found = np.empty(step, dtype=bool)
     # The count is at most k: the smallest unsigned type that holds k makes the k
-    # additions per chunk same-type (bool viewed as uint8 for k < 256), twice as fast as
-    # adding booleans to machine integers.
+    # additions per chunk same-type (bool viewed as uint8 for k < 256): about 1.7 times as
+    # fast as adding booleans to machine integers (measured, k = 16).
     count_type = np.min_scalar_type(k)
     all_count = np.empty(step, dtype=count_type)
     inertia = 0.0
@@ -174,12 +174,13 @@ def _assign_chunks(points, centers, labels, origin, squared_distances=None) -> f
         # the rows from its first minimum on (k minus that count is its label).
         best = np.minimum.reduce(scores, axis=0, out=all_best[:rows])
         match, found, count = all_match[:rows], all_found[:rows], all_count[:rows]
+        found_as_int = found.view(np.uint8)
         found[:] = False
         count[:] = 0
         for row in scores:
             np.equal(row, best, out=match)
             np.logical_or(found, match, out=found)
-            np.add(count, found.view(np.uint8), out=count)
+            np.add(count, found_as_int, out=count)
         nearest = labels[start:stop]
         np.subtract(k, count, out=nearest)
         if squared_distances is None:
@@ -207,14 +208,22 @@ def _origin(X):
     return np.einsum("ij->j", X) / X.shape[0]
 
 
-def _cluster_sums(X, labels, k):
+def _one_hot_parts(n):
+    """The values and column pointers of a sparse one-hot (k, n) matrix: n ones, and
+    column n starting at entry n. They do not depend on the labels, so ``fit`` makes them
+    once (fresh arrays every iteration cost about as much as the product itself)."""
+    return np.ones(n), np.arange(n + 1)
+
+
+def _cluster_sums(X, labels, k, one_hot_parts=None):
     """Sums (k, d) of the points of every cluster, as the product R^T X.
 
     R is the (n, k) one-hot matrix of the labels (equation 3.3's r_nj). Stored sparse, by
     columns of R^T, it needs no sorting: column n holds a single 1 in row ``labels[n]``.
+    ``one_hot_parts`` is :func:`_one_hot_parts` of n, made here when not given.
     """
-    n = X.shape[0]
-    indicator_t = sparse.csc_array((np.ones(n), labels, np.arange(n + 1)), shape=(k, n))
+    values, pointers = _one_hot_parts(X.shape[0]) if one_hot_parts is None else one_hot_parts
+    indicator_t = sparse.csc_array((values, labels, pointers), shape=(k, X.shape[0]))
     return indicator_t @ X
 
 
@@ -441,6 +450,7 @@ def _lloyd(X, centers, max_iter, tol):
     origin = _origin(X)
     points = _centered_points(X, origin)
     spread = _squared_spread(points)
+    one_hot_parts = _one_hot_parts(n)
     labels = np.empty(n, dtype=np.intp)
     previous_labels = np.full(n, -1, dtype=np.intp)
     history = []
@@ -448,7 +458,7 @@ def _lloyd(X, centers, max_iter, tol):
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         history.append(spread + _assign_chunks(points, centers, labels, origin))
-        sums = _cluster_sums(X, labels, k)
+        sums = _cluster_sums(X, labels, k, one_hot_parts)
         counts = np.bincount(labels, minlength=k)
         new_centers, _ = _centers_from_sums(X, labels, sums, counts)
         shift = float(np.sum((new_centers - centers) ** 2))
@@ -457,6 +467,7 @@ def _lloyd(X, centers, max_iter, tol):
             converged = True
             break
         labels, previous_labels = previous_labels, labels
+    del one_hot_parts, previous_labels  # free before the distances below are allocated
     # One more assignment makes the labels and the inertia those of the returned centers
     # (after convergence it reproduces the last labels exactly), with every distance
     # computed directly.
