@@ -11,16 +11,32 @@ import numbers
 import numpy as np
 
 
-def as_data(X, name: str = "X") -> np.ndarray:
-    """Return ``X`` as a finite float array of shape (n, d) with n >= 1 and d >= 1."""
+def _as_float_array(value, name: str) -> np.ndarray:
     try:
-        array = np.asarray(X, dtype=float)
+        return np.asarray(value, dtype=float)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must be convertible to a float array; {error}") from None
+
+
+def as_data(X, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a finite float array of shape (n, d) with n >= 1 and d >= 1."""
+    array = _as_float_array(X, name)
     if array.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array of shape (n, d); got shape {array.shape}")
     if array.shape[0] < 1 or array.shape[1] < 1:
         raise ValueError(f"{name} must have at least one row and one column; got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf values; remove or impute them first")
+    return array
+
+
+def as_sample(x, name: str = "x") -> np.ndarray:
+    """Return ``x`` as a finite 1-D float array with at least one entry."""
+    array = _as_float_array(x, name)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of shape (n,); got shape {array.shape}")
+    if array.size < 1:
+        raise ValueError(f"{name} must contain at least one value; got an empty array")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or inf values; remove or impute them first")
     return array

@@ -11,25 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validation import as_data
+from course_utils._validation import as_data, as_sample
 from course_utils.gmm import log_gaussian
 
 LOG_2PI = np.log(2.0 * np.pi)
-
-
-def _as_sample(x, name: str = "x") -> np.ndarray:
-    """Return ``x`` as a finite 1-D float array with at least one entry."""
-    try:
-        array = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be convertible to a float array; {error}") from None
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of shape (n,); got shape {array.shape}")
-    if array.size < 1:
-        raise ValueError(f"{name} must contain at least one value; got an empty array")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or inf values; remove or impute them first")
-    return array
 
 
 def _as_parameter(value, name: str) -> np.ndarray:
@@ -65,7 +50,7 @@ def normal_log_likelihood(x, mu, sigma):
     -------
     log_likelihood : float, or ndarray of the broadcast shape of ``mu`` and ``sigma``
     """
-    x = _as_sample(x)
+    x = as_sample(x)
     mu = _as_parameter(mu, "mu")
     sigma = _as_parameter(sigma, "sigma")
     if np.any(sigma <= 0):
@@ -128,7 +113,7 @@ def fit_normal(x) -> NormalFit:
     -------
     fit : NormalFit
     """
-    x = _as_sample(x)
+    x = as_sample(x)
     mean = float(x.mean())
     std = float(np.sqrt(np.mean((x - mean) ** 2)))
     if std == 0.0:
