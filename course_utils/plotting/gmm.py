@@ -17,6 +17,12 @@ from course_utils.plotting import PALETTE, covariance_ellipse
 FAITHFUL_LABELS = ("eruption duration (min)", "waiting time to next eruption (min)")
 
 
+
+def _weighted_components(grid, weights, means, sds):
+    """Weights as an array (k,) and pi_k N(x | mu_k, sd_k^2) on ``grid``, shape (k, len(grid))."""
+    weights, means, sds = (np.asarray(a, dtype=float) for a in (weights, means, sds))
+    return weights, weights[:, np.newaxis] * stats.norm.pdf(grid, means[:, np.newaxis], sds[:, np.newaxis])
+
 def blend_colours(responsibilities) -> np.ndarray:
     """RGB colour of each point: the palette colours of the components mixed by its responsibilities.
 
@@ -53,9 +59,8 @@ def plot_mixture_1d(weights, means, sds, x_range, samples=None, components=None,
     -------
     figure : matplotlib Figure
     """
-    weights, means, sds = (np.asarray(a, dtype=float) for a in (weights, means, sds))
     grid = np.linspace(*x_range, 400)
-    weighted = weights[:, np.newaxis] * stats.norm.pdf(grid, means[:, np.newaxis], sds[:, np.newaxis])
+    weights, weighted = _weighted_components(grid, weights, means, sds)
     fig, ax = plt.subplots()
     colours = PALETTE[: weights.size]
     if samples is not None:
@@ -92,9 +97,8 @@ def plot_responsibility_curves(weights, means, sds, x_range, xlabel: str = "x") 
     -------
     figure : matplotlib Figure
     """
-    weights, means, sds = (np.asarray(a, dtype=float) for a in (weights, means, sds))
     grid = np.linspace(*x_range, 400)
-    weighted = weights[:, np.newaxis] * stats.norm.pdf(grid, means[:, np.newaxis], sds[:, np.newaxis])
+    weights, weighted = _weighted_components(grid, weights, means, sds)
     posterior = weighted / weighted.sum(axis=0)
     fig, ax = plt.subplots(figsize=(7.0, 3.0))
     colours = blend_colours(posterior.T)
@@ -267,9 +271,8 @@ def plot_heights_mixture(heights, is_male, weights, means, sds, bins) -> plt.Fig
     """
     heights = np.asarray(heights, dtype=float)
     is_male = np.asarray(is_male, dtype=bool)
-    weights, means, sds = (np.asarray(a, dtype=float) for a in (weights, means, sds))
     grid = np.linspace(bins[0], bins[-1], 400)
-    weighted = weights[:, np.newaxis] * stats.norm.pdf(grid, means[:, np.newaxis], sds[:, np.newaxis])
+    weights, weighted = _weighted_components(grid, weights, means, sds)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.0), sharey=True)
     left.hist(heights, bins=bins, density=True, color="0.8", label=f"all children (n = {heights.size})")
     for j in range(2):
