@@ -15,19 +15,28 @@ The assignment step uses the expansion
 coordinates centered on the data mean (as scikit-learn does) so that the expansion loses
 no digits when the data lie far from the origin. ``fit`` (and ``assign``) make one
 centered, transposed copy of the data with a row of ones appended, (d + 1, n) numbers,
-once: every iteration then reads its matrix products straight from it, in chunks of a
-few thousand points, instead of centering and transposing every chunk again (that was
-about a fifth of an iteration's time). All k scores of a chunk come from matrix products; the label is the
-first row that attains the minimum (numpy's ``argmin`` is slow over short rows), found by
-k same-type passes over small integers. The memory used on top of ``X`` is that copy, a
-few vectors of length n (labels, distances, the sparse matrix below) and one set of chunk
-buffers, never an (n, k) matrix: about 55 MiB for a million points in 2-D (17 MiB for
-100000 points in 16-D), whatever k is. Inside ``fit`` the inertia of an iteration comes
-from the scores; the returned inertia and distances are computed directly from
-``x - mu``. The update step's sums are one sparse product :math:`R^\top X` with the
-one-hot label matrix R. Every iteration does the full work of Lloyd's algorithm: there
-is no bound-based skipping of points (Hamerly 2010, Elkan 2003), which would be exact but
-much more code.
+once: every iteration then reads its matrix products from it, in chunks of a few
+thousand points (:class:`_NearestCenter`). All k scores of a chunk come from matrix
+products; the label is the first row that attains the minimum (numpy's ``argmin`` is
+slow over short rows), found by k same-type passes over small integers.
+
+Inside ``fit`` most points are not assigned again at all (:func:`_assign_step`): a
+point keeps its label while the centers have moved, in total, less than its *gap* (how
+much nearer its own center is than the next one), by the triangle inequality. This is
+Hamerly's (2010) bound, folded into one number per point; the iterations, labels and
+centers are exactly those of plain Lloyd iterations, and the tests check that. Once
+the centers settle, a small share of the points is assigned again per iteration (a few
+per cent for separated clusters, a quarter or more for heavily overlapping ones). The
+cluster sums are then updated only for the points that changed cluster, and J comes
+from the sums: :math:`J = \sum_n \lVert x_n\rVert^2 + \sum_j (N_j \lVert\mu_j\rVert^2
+- 2 \mu_j^\top S_j)` with :math:`S_j` the sum of the points of cluster j. The returned
+labels, inertia and distances come from one full assignment at the end, computed
+directly from ``x - mu``.
+
+The memory used on top of ``X`` is that copy, a few vectors of length n (the bounds, the
+indices of the points to assign, labels of one or two bytes each) and one set of chunk
+buffers, never an (n, k) matrix: about 50 MiB for a million points in 2-D (17 MiB for
+100000 points in 16-D), whatever k is.
 
 Threading
 ---------
@@ -45,7 +54,7 @@ the same for any thread setting, and ``threadpoolctl`` limits change nothing. Fo
 same reason the long reductions (the data mean, the spread) use ``einsum`` (without
 ``optimize``, it does not call BLAS) rather than ``np.dot``.
 ``benchmarks/bench_kmeans.py`` compares the speed with scikit-learn, which does use every
-core.
+core: skipping points is what makes one core enough.
 """
 
 from __future__ import annotations
@@ -54,7 +63,6 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from course_utils._validation import as_count, as_data, as_means
 
@@ -100,9 +108,9 @@ class KMeansResult:
 
 
 def _rows_per_chunk(k: int, d: int) -> int:
-    # Per row: the k scores, the point and its difference to its center (d + 1 and d
-    # numbers) and a few scalars.
-    return max(1, _CHUNK_BYTES // (8 * (k + 2 * d + 5)))
+    # Per row: the k scores, the point (d + 1 numbers, gathered or as a difference to its
+    # center) and a few scalars (best and second-best score, squared norm, gap, label).
+    return max(1, _CHUNK_BYTES // (8 * (k + d + 8)))
 
 
 def _row_squared_norms(A):
@@ -127,53 +135,48 @@ def _centered_points(X, origin):
     return points
 
 
-def _assign_chunks(points, centers, labels, origin, squared_distances=None) -> float:
-    r"""Nearest centers of all points, written into ``labels``.
+class _NearestCenter:
+    r"""The nearest of k centers for the points of one chunk at a time.
 
-    ``points`` comes from :func:`_centered_points`: coordinates relative to ``origin``
-    (the data mean), so that the expansion below loses no digits to cancellation when the
-    data lie far from the coordinate origin. With ``squared_distances`` given, every
-    point's squared distance to its center is written there, computed directly from
-    x - mu, and J is returned. Without it, the sum of the best scores is returned: J minus
-    the constant :math:`\sum_n \lVert x_n - \text{origin}\rVert^2` (see
-    :func:`_squared_spread`).
+    The points are columns (x - origin, 1) of :func:`_centered_points` and ``centers``
+    are relative to the same origin (the data mean), so that the expansion below loses no
+    digits to cancellation when the data lie far from the coordinate origin. In these
+    homogeneous coordinates the score of center j is the dot product with
+    :math:`(-2\mu_j, \lVert\mu_j\rVert^2)`, which is
+    :math:`\lVert x-\mu_j\rVert^2 - \lVert x\rVert^2`: the k scores of a chunk come from
+    matrix products, and :math:`\lVert x\rVert^2`, the same for every center, is not
+    needed to compare them. The buffers are reused by every chunk: fresh arrays for
+    every chunk would cost more page faults than arithmetic.
     """
-    d = points.shape[0] - 1
-    n = points.shape[1]
-    k = centers.shape[0]
-    step = min(_rows_per_chunk(k, d), n)
-    centers = centers - origin
-    # In homogeneous coordinates (x, 1), the score of center j is the dot product with
-    # (-2 mu_j, ||mu_j||^2), which is ||x - mu_j||^2 - ||x||^2: the k scores of a chunk come
-    # from matrix products, and ||x||^2, the same for every center, is not needed for the
-    # comparison.
-    weights = np.column_stack([-2.0 * centers, _row_squared_norms(centers)])
-    centers_t = np.ascontiguousarray(centers.T)
-    columns_per_product = max(1, _MAX_PRODUCT // (k * (d + 1)))
-    # Buffers reused by every chunk (results go straight into the outputs): fresh arrays
-    # for every chunk would cost more page faults than arithmetic.
-    all_scores = np.empty((k, step))
-    all_best = np.empty(step)
-    all_match = np.empty(step, dtype=bool)
-    all_found = np.empty(step, dtype=bool)
-    # The count is at most k: the smallest unsigned type that holds k makes the k
-    # additions per chunk same-type (bool viewed as uint8 for k < 256): about 1.7 times as
-    # fast as adding booleans to machine integers (measured, k = 16).
-    count_type = np.min_scalar_type(k)
-    all_count = np.empty(step, dtype=count_type)
-    inertia = 0.0
-    for start in range(0, n, step):
-        stop = min(start + step, n)
-        rows = stop - start
-        scores = all_scores[:, :rows]
-        for first in range(start, stop, columns_per_product):
-            last = min(first + columns_per_product, stop)
-            np.matmul(weights, points[:, first:last], out=scores[:, first - start:last - start])
+
+    def __init__(self, centers, rows):
+        k, d = centers.shape
+        self.k = k
+        self.weights = np.column_stack([-2.0 * centers, _row_squared_norms(centers)])
+        self.columns_per_product = max(1, _MAX_PRODUCT // (k * (d + 1)))
+        self.scores = np.empty((k, rows))
+        self.best = np.empty(rows)
+        self.match = np.empty(rows, dtype=bool)
+        self.found = np.empty(rows, dtype=bool)
+        # Labels are counted (below) in the smallest unsigned type that holds k, which
+        # makes the k additions per chunk same-type (bool viewed as uint8 for k < 256):
+        # about 1.7 times as fast as adding booleans to machine integers (measured, k = 16).
+        self.count = np.empty(rows, dtype=_label_type(k))
+        self.labels = np.empty(rows, dtype=_label_type(k))
+        self.columns = np.arange(rows)
+
+    def __call__(self, block):
+        """Labels and best scores (views of buffers) of the columns of ``block``, (d + 1, m)."""
+        rows = block.shape[1]
+        scores = self.scores[:, :rows]
+        for first in range(0, rows, self.columns_per_product):
+            last = min(first + self.columns_per_product, rows)
+            np.matmul(self.weights, block[:, first:last], out=scores[:, first:last])
         # The nearest center is the first row of the column minimum: ties go to the lowest
         # index. numpy's argmin is slow over short rows, so count instead, for every point,
         # the rows from its first minimum on (k minus that count is its label).
-        best = np.minimum.reduce(scores, axis=0, out=all_best[:rows])
-        match, found, count = all_match[:rows], all_found[:rows], all_count[:rows]
+        best = np.minimum.reduce(scores, axis=0, out=self.best[:rows])
+        match, found, count = self.match[:rows], self.found[:rows], self.count[:rows]
         found_as_int = found.view(np.uint8)
         found[:] = False
         count[:] = 0
@@ -181,18 +184,130 @@ def _assign_chunks(points, centers, labels, origin, squared_distances=None) -> f
             np.equal(row, best, out=match)
             np.logical_or(found, match, out=found)
             np.add(count, found_as_int, out=count)
-        nearest = labels[start:stop]
-        np.subtract(k, count, out=nearest)
-        if squared_distances is None:
-            # ||x - mu||^2 = ||x||^2 + best score; the caller adds the sum of ||x||^2
-            inertia += float(np.sum(best))
-            continue
-        difference = np.take(centers_t, nearest, axis=1)
+        labels = np.subtract(self.k, count, out=self.labels[:rows])
+        return labels, best
+
+    def second_best(self, labels):
+        """The second-lowest score of each column of the last chunk (+inf for k = 1).
+
+        Overwrites the nearest center's score, so call it last."""
+        rows = labels.size
+        # The nearest center's entry of every column, as an index into the flat buffer:
+        # several times as fast as indexing by (row, column) pairs.
+        entries = labels.astype(np.intp)
+        entries *= self.scores.shape[1]
+        entries += self.columns[:rows]
+        self.scores.reshape(-1)[entries] = np.inf
+        return np.minimum.reduce(self.scores[:, :rows], axis=0)
+
+
+def _label_type(k):
+    """The smallest unsigned integer type that holds 0..k: labels inside fit take a
+    byte per point (for k < 256) rather than eight."""
+    return np.min_scalar_type(k)
+
+
+def _assign_chunks(points, centers, labels, squared_distances) -> float:
+    r"""Nearest centers of all points (written into ``labels``) and the squared distance
+    of every point to its center (into ``squared_distances``, computed directly from
+    x - mu rather than from the expansion); returns their sum, J.
+
+    ``points`` comes from :func:`_centered_points`; ``centers`` are relative to the same
+    origin.
+    """
+    d = points.shape[0] - 1
+    n = points.shape[1]
+    step = min(_rows_per_chunk(centers.shape[0], d), n)
+    nearest = _NearestCenter(centers, step)
+    centers_t = np.ascontiguousarray(centers.T)
+    inertia = 0.0
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        labels[start:stop], _ = nearest(points[:, start:stop])
+        difference = np.take(centers_t, labels[start:stop], axis=1)
         np.subtract(points[:d, start:stop], difference, out=difference)
         difference *= difference
         np.add.reduce(difference, axis=0, out=squared_distances[start:stop])
         inertia += float(np.sum(squared_distances[start:stop]))
     return inertia
+
+
+def _rounding_margin(points) -> float:
+    r"""How far rounding can move a computed gap (see :func:`_assign_step`), with room.
+
+    Every coordinate is at most ``size`` in absolute value, so no point or center (a mean
+    of points) is farther than :math:`R = \sqrt d\,` ``size`` from the origin. A score
+    is a dot product of d + 1 terms of size up to :math:`2R^2`, so it and the squared
+    distance it gives are off by at most about :math:`3(d + 2)\epsilon R^2`, and a
+    distance (a square root) by at most the square root of that. A gap is the difference
+    of two distances; the margin covers four such errors: those of the gap when it was
+    computed and those of the assignment it lets us skip.
+    """
+    d = points.shape[0] - 1
+    size = max(float(points[:d].max(initial=0.0)), -float(points[:d].min(initial=0.0)))
+    radius = np.sqrt(d) * size
+    return 4.0 * np.sqrt(3.0 * (d + 2) * np.finfo(float).eps) * radius
+
+
+def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, first):
+    r"""The assignment step inside :func:`fit` (equation 3.2), skipping every point whose
+    label cannot have changed.
+
+    The *gap* of a point is how much farther it is from its second-nearest center than
+    from its nearest. When every center moves by at most :math:`\delta_j`, by the
+    triangle inequality the distance to the point's own center grows by at most
+    :math:`\delta_{own}` and the distance to any other center shrinks by at most the
+    largest other :math:`\delta_j`: the gap shrinks by at most the sum of the two
+    largest shifts. ``drift`` is the running total of that sum over the iterations, and
+    ``bounds`` holds, for every point, its gap when it was last computed, minus the
+    rounding ``margin`` (:func:`_rounding_margin`), plus the drift at that time. While
+    ``bounds[i] > drift`` the gap of point i is still positive, so its nearest center is
+    still its own and its label would not change: only the other points are assigned
+    again. This is Hamerly's (2010) bound with his two bounds folded into one gap and the
+    shifts taken over all centers (one comparison per point per iteration, no lookups by
+    label). The labels are exactly those of a plain assignment step.
+
+    ``labels``, ``bounds``, ``sums`` (k, d) and ``counts`` (k,) are updated in place; the
+    sums and counts only for points whose label changed. ``first`` means ``labels`` hold
+    nothing yet: every point is assigned and added to the (zero) sums.
+    """
+    d, n = points.shape[0] - 1, points.shape[1]
+    k = centers.shape[0]
+    candidates = np.arange(n) if first else np.flatnonzero(bounds <= drift)
+    step = max(1, min(_rows_per_chunk(k, d), candidates.size))
+    nearest = _NearestCenter(centers, step)
+    gathered = np.empty((d + 1, step))
+    gathered[d] = 1.0
+    moves = []
+    for start in range(0, candidates.size, step):
+        columns = candidates[start:start + step]
+        block = gathered[:, :columns.size]
+        # mode="clip" skips the bounds check (the indices are valid) and so lets take
+        # write straight into the buffer: twice as fast (measured).
+        np.take(points[:d], columns, axis=1, out=block[:d], mode="clip")
+        new, best = nearest(block)
+        # Scores plus ||x||^2 are squared distances (rounding can take a tiny one below 0).
+        squared_norms = np.einsum("ij,ij->j", block[:d], block[:d])
+        gap = nearest.second_best(new)
+        gap += squared_norms
+        np.sqrt(np.maximum(gap, 0.0, out=gap), out=gap)
+        best += squared_norms
+        gap -= np.sqrt(np.maximum(best, 0.0, out=best), out=best)
+        gap += drift - margin
+        bounds[columns] = gap
+        if not first:
+            old = labels[columns]
+            changed = np.flatnonzero(old != new)  # a few per cent: index them, not mask
+            moves.append((columns[changed], old[changed], new[changed]))
+        labels[columns] = new
+    if first:
+        sums += _cluster_sums(points[:d].T, labels, k)
+        counts += np.bincount(labels, minlength=k)
+    elif moves:
+        moved, old, new = (np.concatenate(parts) for parts in zip(*moves))
+        coordinates = np.take(points[:d], moved, axis=1).T
+        sums += _cluster_sums(coordinates, new, k) - _cluster_sums(coordinates, old, k)
+        counts += np.bincount(new, minlength=k) - np.bincount(old, minlength=k)
 
 
 def _squared_spread(points) -> float:
@@ -208,23 +323,10 @@ def _origin(X):
     return np.einsum("ij->j", X) / X.shape[0]
 
 
-def _one_hot_parts(n):
-    """The values and column pointers of a sparse one-hot (k, n) matrix: n ones, and
-    column n starting at entry n. They do not depend on the labels, so ``fit`` makes them
-    once (fresh arrays every iteration cost about as much as the product itself)."""
-    return np.ones(n), np.arange(n + 1)
-
-
-def _cluster_sums(X, labels, k, one_hot_parts=None):
-    """Sums (k, d) of the points of every cluster, as the product R^T X.
-
-    R is the (n, k) one-hot matrix of the labels (equation 3.3's r_nj). Stored sparse, by
-    columns of R^T, it needs no sorting: column n holds a single 1 in row ``labels[n]``.
-    ``one_hot_parts`` is :func:`_one_hot_parts` of n, made here when not given.
-    """
-    values, pointers = _one_hot_parts(X.shape[0]) if one_hot_parts is None else one_hot_parts
-    indicator_t = sparse.csc_array((values, labels, pointers), shape=(k, X.shape[0]))
-    return indicator_t @ X
+def _cluster_sums(X, labels, k):
+    """Sums (k, d) of the points (rows of ``X``) of every cluster: one weighted count of
+    the labels per coordinate."""
+    return np.stack([np.bincount(labels, weights=column, minlength=k) for column in X.T], axis=1)
 
 
 def _assign(X, centers):
@@ -233,7 +335,7 @@ def _assign(X, centers):
     labels = np.empty(n, dtype=np.intp)
     squared_distances = np.empty(n)
     origin = _origin(X)
-    _assign_chunks(_centered_points(X, origin), centers, labels, origin, squared_distances)
+    _assign_chunks(_centered_points(X, origin), centers - origin, labels, squared_distances)
     return labels, squared_distances
 
 
@@ -259,7 +361,7 @@ def _centers_from_sums(X, labels, sums, counts):
     """Means of the clusters; an empty cluster takes over the point farthest from its mean.
 
     ``labels``, ``sums`` and ``counts`` are updated in place when a point is moved.
-    Returns the centers (k, d) and whether any point was moved.
+    Returns the centers (k, d).
     """
     centers = _means(sums, counts)
     empty = np.flatnonzero(counts == 0)
@@ -277,7 +379,7 @@ def _centers_from_sums(X, labels, sums, counts):
         counts[cluster] = 1
         centers[donor] = sums[donor] / counts[donor]
         centers[cluster] = X[point]
-    return centers, empty.size > 0
+    return centers
 
 
 # ------------------------------------------------------------------------ validation
@@ -439,42 +541,51 @@ def update_centers(X, labels, n_clusters) -> np.ndarray:
     labels = _check_labels(labels, X.shape[0], n_clusters).copy()
     sums = _cluster_sums(X, labels, n_clusters)
     counts = np.bincount(labels, minlength=n_clusters)
-    centers, _ = _centers_from_sums(X, labels, sums, counts)
-    return centers
+    return _centers_from_sums(X, labels, sums, counts)
 
 
 def _lloyd(X, centers, max_iter, tol):
     """Lloyd iterations from ``centers``; returns a KMeansResult."""
-    n = X.shape[0]
+    n, d = X.shape
     k = centers.shape[0]
     origin = _origin(X)
     points = _centered_points(X, origin)
     spread = _squared_spread(points)
-    one_hot_parts = _one_hot_parts(n)
-    labels = np.empty(n, dtype=np.intp)
-    previous_labels = np.full(n, -1, dtype=np.intp)
+    margin = _rounding_margin(points)
+    centers = centers - origin  # relative to the data mean, like the points
+    labels = np.empty(n, dtype=_label_type(k))
+    previous_labels = np.full(n, k, dtype=labels.dtype)  # k is no label: never equal
+    bounds = np.empty(n)
+    drift = 0.0
+    sums, counts = np.zeros((k, d)), np.zeros(k, dtype=np.intp)
     history = []
     converged = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        history.append(spread + _assign_chunks(points, centers, labels, origin))
-        sums = _cluster_sums(X, labels, k, one_hot_parts)
-        counts = np.bincount(labels, minlength=k)
-        new_centers, _ = _centers_from_sums(X, labels, sums, counts)
-        shift = float(np.sum((new_centers - centers) ** 2))
+        _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, first=n_iter == 1)
+        # J = sum over points of ||x||^2 - 2 x.mu + ||mu||^2 (x relative to the data mean),
+        # summed cluster by cluster from the sums and counts
+        history.append(spread + float(counts @ _row_squared_norms(centers) - 2.0 * np.sum(centers * sums)))
+        # A point that an empty cluster takes over needs no new bound: its gap was at most
+        # its distance to that cluster's old center, which is how far the center moves
+        # (onto the point), so the drift below makes its bound fail next time.
+        new_centers = _centers_from_sums(points[:d].T, labels, sums, counts)
+        shifts = _row_squared_norms(new_centers - centers)
+        drift += float(np.sum(np.sqrt(np.sort(shifts)[-2:])))
         centers = new_centers
-        if np.array_equal(labels, previous_labels) or shift <= tol:
+        if np.array_equal(labels, previous_labels) or float(np.sum(shifts)) <= tol:
             converged = True
             break
-        labels, previous_labels = previous_labels, labels
-    del one_hot_parts, previous_labels  # free before the distances below are allocated
-    # One more assignment makes the labels and the inertia those of the returned centers
-    # (after convergence it reproduces the last labels exactly), with every distance
-    # computed directly.
+        previous_labels[:] = labels
+    del bounds, previous_labels  # free before the distances below are allocated
+    # One more assignment, of every point, makes the labels and the inertia those of the
+    # returned centers (after convergence it reproduces the last labels exactly), with
+    # every distance computed directly.
+    labels = np.empty(n, dtype=np.intp)
     squared_distances = np.empty(n)
-    inertia = _assign_chunks(points, centers, labels, origin, squared_distances)
+    inertia = _assign_chunks(points, centers, labels, squared_distances)
     return KMeansResult(
-        centers=centers,
+        centers=centers + origin,
         labels=labels,
         inertia=inertia,
         inertia_history=np.array(history),

@@ -346,11 +346,106 @@ def test_chunk_boundaries_do_not_matter(monkeypatch):
     X = blobs(rng, 101, 3, 4)
     start = X[:4].copy()
     whole = fit(X, 4, init=start)
-    monkeypatch.setattr(kmeans, "_CHUNK_BYTES", 8 * (4 + 2 * 3 + 5) * 7)  # 7 rows per chunk
+    monkeypatch.setattr(kmeans, "_CHUNK_BYTES", 8 * (4 + 3 + 8) * 7)  # 7 rows per chunk
     assert kmeans._rows_per_chunk(4, 3) == 7
     chunked = fit(X, 4, init=start)
     np.testing.assert_array_equal(chunked.labels, whole.labels)
     np.testing.assert_allclose(chunked.centers, whole.centers, rtol=1e-13)
+
+
+# ----------------------------------------------------------- skipping by gap bounds
+
+
+HUGE_MARGIN = np.finfo(float).max
+
+
+def skipping_cases():
+    """Data sets where the gap bounds of fit are tested hard: overlapping and separated
+    blobs, data far from the origin, repeated points (exact ties), a far starting
+    center (an empty cluster, relocated) and k = 1."""
+    rng = np.random.default_rng(31)
+    for case in range(40):
+        n, d = int(rng.integers(50, 2000)), int(rng.integers(1, 12))
+        k = int(rng.integers(1, 10))
+        X = blobs(rng, n, d, k, spread=rng.uniform(0.2, 4.0))
+        if case % 4 == 1:
+            X += 1e6
+        if case % 4 == 2:
+            X = np.round(X)
+        start = X[rng.choice(n, size=k, replace=False)].copy()
+        if case % 4 == 3 and k > 1:
+            start[-1] = 1e3
+        yield case, X, start
+
+
+def test_skipping_never_changes_the_iterations(monkeypatch):
+    # A huge rounding margin makes every finite bound fail: every point is assigned again
+    # in every iteration, as in a plain Lloyd loop (with k = 1 the gap is infinite, and
+    # no point needs assigning again). Skipping must change nothing at all.
+    for case, X, start in list(skipping_cases()):
+        skipping = fit(X, start.shape[0], init=start)
+        monkeypatch.setattr(kmeans, "_rounding_margin", lambda points: HUGE_MARGIN)
+        plain = fit(X, start.shape[0], init=start)
+        monkeypatch.undo()
+        np.testing.assert_array_equal(skipping.labels, plain.labels, err_msg=f"case {case}")
+        np.testing.assert_array_equal(skipping.centers, plain.centers, err_msg=f"case {case}")
+        np.testing.assert_array_equal(skipping.inertia_history, plain.inertia_history, err_msg=f"case {case}")
+        assert skipping.n_iter == plain.n_iter, case
+
+
+def assigned_per_iteration(monkeypatch, X, start):
+    """Number of points each assignment step of fit computes, and the result."""
+    counts = []
+    real_step = kmeans._assign_step
+
+    def spy(points, centers, labels, bounds, drift, margin, sums, counts_, first):
+        counts.append(points.shape[1] if first else int(np.count_nonzero(bounds <= drift)))
+        return real_step(points, centers, labels, bounds, drift, margin, sums, counts_, first)
+
+    monkeypatch.setattr(kmeans, "_assign_step", spy)
+    result = fit(X, start.shape[0], init=start)
+    monkeypatch.undo()
+    return np.array(counts), result
+
+
+def test_skipping_leaves_out_most_points_once_the_centers_settle(monkeypatch):
+    rng = np.random.default_rng(32)
+    X = blobs(rng, 20_000, 3, 6, spread=0.8)
+    assigned, result = assigned_per_iteration(monkeypatch, X, X[:6].copy())
+    assert result.n_iter == len(assigned) > 4
+    assert assigned[0] == len(X)
+    assert np.all(assigned[3:] < 0.1 * len(X)), assigned
+    monkeypatch.setattr(kmeans, "_rounding_margin", lambda points: HUGE_MARGIN)
+    plain_assigned, plain = assigned_per_iteration(monkeypatch, X, X[:6].copy())
+    assert np.all(plain_assigned == len(X))
+    np.testing.assert_array_equal(result.labels, plain.labels)
+
+
+def test_bounds_are_lower_bounds_of_the_gaps(monkeypatch):
+    # Before every assignment step after the first, bounds - drift must be at most each
+    # point's gap (distance to the nearest other center minus distance to its own),
+    # computed here by brute force, so that every point it skips has a positive gap.
+    real_step = kmeans._assign_step
+    checked = []
+
+    def check(points, centers, labels, bounds, drift, margin, sums, counts, first):
+        if not first:
+            x = points[:-1].T
+            distances = np.sqrt(((x[:, np.newaxis, :] - centers[np.newaxis]) ** 2).sum(axis=2))
+            own = distances[np.arange(len(x)), labels]
+            distances[np.arange(len(x)), labels] = np.inf
+            gap = distances.min(axis=1) - own
+            slack = 1e-9 * (1.0 + np.abs(x).max())
+            assert np.all(bounds - drift <= gap + slack)
+            skipped = bounds > drift
+            assert np.all(gap[skipped] > 0)
+            checked.append(skipped.mean())
+        return real_step(points, centers, labels, bounds, drift, margin, sums, counts, first)
+
+    monkeypatch.setattr(kmeans, "_assign_step", check)
+    for case, X, start in skipping_cases():
+        fit(X, start.shape[0], init=start)
+    assert len(checked) > 200 and np.mean(checked) > 0.5
 
 
 # --------------------------------------------------------------------------- bad input
