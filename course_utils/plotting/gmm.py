@@ -124,7 +124,10 @@ def _ellipse_legend(ax, k: int):
     handles = [Line2D([], [], color=PALETTE[j], marker="X", lw=2, label=f"component {j + 1}") for j in range(k)]
     handles += [Line2D([], [], color="grey", ls="-", label="1 Mahalanobis unit"),
                 Line2D([], [], color="grey", ls="--", label="2 Mahalanobis units")]
-    ax.legend(handles=handles, fontsize=9, loc="upper left")
+    # Below the axes: inside, it would hide whatever part of the data plane a start or a
+    # fitted component happens to use.
+    ax.legend(handles=handles, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.15),
+              ncol=min(len(handles), 4))
 
 
 def plot_responsibilities_2d(X, responsibilities, means, covariances, title: str,
@@ -192,9 +195,13 @@ def plot_em_step(X, weights, means, covariances, responsibilities, history, iter
         low, high = history[1:].min(), history[1:].max()
         margin = 0.08 * max(high - low, 1e-9)
         if history[0] < low - 4 * margin:
-            right.set_ylim(low - 2 * margin, high + margin)
-            right.annotate(f"start: {history[0]:.1f}", xy=(0, low - 2 * margin), xytext=(0.6, low - 1.2 * margin),
-                           fontsize=9, arrowprops={"arrowstyle": "->", "color": "0.4"})
+            bottom = low - 2 * margin
+            right.set_ylim(bottom, high + margin)
+            # The arrow points to where the first step leaves the axes on its way down to
+            # the start; the label sits to the right of that steep line, below the climb.
+            exit_step = 1.0 - (history[1] - bottom) / (history[1] - history[0])
+            right.annotate(f"start: {history[0]:.1f}", xy=(exit_step, bottom), xytext=(1.6, low - 1.3 * margin),
+                           va="center", fontsize=9, arrowprops={"arrowstyle": "->", "color": "0.4"})
     right.set(xlabel="EM iteration", ylabel=r"total log-likelihood $\ln p(X \mid \theta)$",
               title=f"log-likelihood {history[iteration]:.3f}: it never falls")
     right.legend(loc="lower right", fontsize=9)
