@@ -92,7 +92,7 @@ def plot_means(means: Mapping[int, np.ndarray], distribution: str):
     matplotlib Figure
     """
     dist = get_distribution(distribution)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 4.6))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 4.6))
     for colour, (n_terms, values) in zip(PALETTE, means.items()):
         values = np.asarray(values, dtype=float)
         style = {"histtype": "step", "lw": 1.6, "color": colour, "label": f"N = {n_terms}"}
@@ -143,7 +143,7 @@ def plot_ks_distances(
     matplotlib Figure
     """
     n_terms = np.asarray(n_terms, dtype=float)
-    fig, ax = plt.subplots(figsize=(10.0, 5.2))
+    fig, ax = plt.subplots(figsize=(9.6, 5.2))
     markers = "osD^v"
     for index, (name, values) in enumerate(distances.items()):
         colour = PALETTE[index % len(PALETTE)]
@@ -179,7 +179,7 @@ def plot_normal_gaps(gaps: Sequence[NormalGap]):
     -------
     matplotlib Figure
     """
-    fig, axes = plt.subplots(1, len(gaps), figsize=(3.3 * len(gaps) + 0.4, 3.9), squeeze=False)
+    fig, axes = plt.subplots(1, len(gaps), figsize=(3.0 * len(gaps) + 0.4, 3.9), squeeze=False)
     for ax, gap in zip(axes[0], gaps):
         _draw_gap(ax, gap)
     fig.tight_layout()
@@ -218,7 +218,7 @@ def plot_clt_explorer(distribution: str, n_terms: int, sums: np.ndarray, gap: No
     matplotlib Figure
     """
     dist = get_distribution(distribution)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 4.4))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 4.4))
     z = standardize(sums, dist.name, n_terms)
     _histogram(left, z, dist.lattice_span, scale=dist.std * np.sqrt(n_terms), color=PALETTE[0],
                alpha=0.6, label=f"{z.size:,} simulated sums")
