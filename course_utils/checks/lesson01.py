@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from scipy import stats
 
 from course_utils import clt
 from course_utils.checks._feedback import as_number, right, self_check, wrong
@@ -158,8 +159,8 @@ def exercise_3(kurtosis, constant):
     kurtosis = as_number(kurtosis, "kurtosis")
     constant = as_number(constant, "constant")
     uniform = clt.get_distribution("uniform")
-    fourth_moment = 1.0 / 80.0  # integral of (x - 1/2)^4 over [0, 1]
-    expected_kurtosis = fourth_moment / uniform.variance**2 - 3.0
+    expected_kurtosis = float(stats.uniform.stats(moments="k"))  # scipy's excess kurtosis
+    fourth_moment = (expected_kurtosis + 3.0) * uniform.variance**2
     peak = _edgeworth_peak()
     expected_constant = abs(expected_kurtosis) / 24.0 * peak
 

@@ -234,3 +234,40 @@ def plot_clt_explorer(distribution: str, n_terms: int, sums: np.ndarray, gap: No
     fig.suptitle(f"{dist.label}: skewness of the sum {dist.skewness / np.sqrt(n_terms):.2f}")
     fig.tight_layout(rect=(0, 0.5 / fig.get_figheight(), 1, 1))
     return fig
+
+
+def plot_cauchy_means(means: Mapping[int, np.ndarray], limit: float = 6.0):
+    """Histograms of means of N standard Cauchy draws against the standard Cauchy density.
+
+    Each histogram is a density over the whole sample: values beyond ``±limit`` are not
+    drawn but still count in the normalization, so every curve is comparable with the
+    density (lesson 01, eq. 1.10: the mean of N Cauchy draws is standard Cauchy).
+
+    Parameters
+    ----------
+    means : mapping from int N to ndarray of shape (n_means,)
+        Simulated means of N standard Cauchy draws.
+    limit : float, default 6
+        Half-width of the plotted range.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    fig, ax = plt.subplots(figsize=(8.0, 4.2))
+    edges = np.linspace(-limit, limit, 61)
+    width = edges[1] - edges[0]
+    for colour, (n_terms, values) in zip(PALETTE, means.items()):
+        values = np.asarray(values, dtype=float)
+        counts, _ = np.histogram(values, bins=edges)
+        ax.stairs(counts / (values.size * width), edges, color=colour, lw=1.6, label=f"N = {n_terms}")
+    grid = np.linspace(-limit, limit, 400)
+    ax.plot(grid, stats.cauchy.pdf(grid), color="black", lw=2, ls="--", label="standard Cauchy density")
+    ax.plot(grid, stats.norm.pdf(grid), color="0.5", lw=1.2, ls=":", label="standard normal, for comparison")
+    ax.set_xlim(-limit, limit)
+    ax.set_title("Means of N Cauchy draws: the same distribution for every N")
+    ax.set_xlabel("mean of N draws")
+    ax.set_ylabel("probability density")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.tight_layout()
+    return fig
