@@ -164,6 +164,7 @@ def _textbook_update(X, labels, n_clusters):
         empty = np.flatnonzero(counts == 0)
         if empty.size == 0:
             return centers
+        # An empty cluster has no mean: it takes the point farthest from its own center.
         distances = ((X - centers[labels]) ** 2).sum(axis=1)
         distances[counts[labels] < 2] = -1.0  # never take the only point of a cluster
         labels[distances.argmax()] = empty[0]
