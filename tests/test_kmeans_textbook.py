@@ -113,3 +113,11 @@ def test_lloyd_with_the_textbook_kernels_reproduces_fit(seed):
     np.testing.assert_allclose(history, result.inertia_history, rtol=1e-8, atol=1e-12 * history[0])
     np.testing.assert_allclose(centers, result.centers, rtol=1e-9, atol=1e-9 * np.abs(X).max())
     np.testing.assert_array_equal(kmeans._textbook_assign(X, centers)[0], result.labels)
+
+
+@pytest.mark.parametrize("kernel", [kmeans._textbook_assign, kmeans._textbook_update])
+def test_textbook_kernels_fit_on_one_screen(kernel):
+    # Lesson 03 shows them as its main text (issue 14): docstring and code within 40 lines.
+    import inspect
+
+    assert len(inspect.getsource(kernel).splitlines()) <= 40
