@@ -1,0 +1,141 @@
+r"""A ground truth for Bayes by Backprop: a linear network, whose posterior is exact.
+
+A network without hidden layers, ``Network((d, 1))``, computes :math:`f(x) = x^\top W + b`.
+With the Gaussian prior :math:`\mathcal N(0, s_p^2)` on every parameter and the Gaussian
+likelihood :math:`\mathcal N(y\mid f(x), s^2)` this is lesson 06's Bayesian linear
+regression on the design :math:`[X, 1]`, with :math:`\alpha = 1/s_p^2`,
+:math:`\beta = 1/s^2`: the posterior is :math:`\mathcal N(m, A^{-1})`,
+:math:`A = \alpha I + \beta\,[X,1]^\top[X,1]` (lesson 06, equations 6.8-6.10).
+
+Among factorized Gaussians, :math:`\mathrm{KL}(q\Vert p(w\mid D))` is smallest for the
+means :math:`m_j` and variances :math:`1/A_{jj}` (Bishop 2006, Section 10.1.2): the
+optimum Bayes by Backprop aims at, and smaller than the exact marginal variances
+:math:`(A^{-1})_{jj}` whenever the parameters are correlated a posteriori.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_utils._validation import as_data
+from course_utils.bbb import _checks
+from course_utils.laplace import fit_linear_regression
+
+LOG_2PI = np.log(2.0 * np.pi)
+
+
+@dataclass(frozen=True)
+class MeanFieldOptimum:
+    """Exact posterior of a linear network and the best factorized Gaussian approximation.
+
+    Attributes
+    ----------
+    mean : ndarray of shape (P,)
+        Posterior mean m (weights, then the bias, as in the network's flat vector).
+    covariance : ndarray of shape (P, P)
+        Exact posterior covariance :math:`A^{-1}`.
+    precision : ndarray of shape (P, P)
+        :math:`A`.
+    exact_std : ndarray of shape (P,)
+        Exact marginal standard deviations :math:`\\sqrt{(A^{-1})_{jj}}`.
+    mean_field_std : ndarray of shape (P,)
+        Standard deviations of the optimal factorized Gaussian, :math:`1/\\sqrt{A_{jj}}`.
+    log_evidence : float
+        :math:`\\ln p(D)`, nats.
+    elbo : float
+        ELBO of the optimal factorized Gaussian, nats; ``log_evidence - elbo`` is its KL
+        divergence from the exact posterior.
+    """
+
+    mean: np.ndarray
+    covariance: np.ndarray
+    precision: np.ndarray
+    exact_std: np.ndarray
+    mean_field_std: np.ndarray
+    log_evidence: float
+    elbo: float
+
+
+def _design(X: np.ndarray) -> np.ndarray:
+    return np.column_stack([X, np.ones(X.shape[0])])
+
+
+def _linear_elbo(mu, sigma, design, y, prior_sigma, noise_std) -> float:
+    n = y.size
+    residual = y - design @ mu
+    expected_log_likelihood = (-0.5 * n * (LOG_2PI + 2 * np.log(noise_std))
+                               - 0.5 * (residual @ residual + np.sum(sigma**2 * np.sum(design**2, axis=0)))
+                               / noise_std**2)
+    kl = np.sum(np.log(prior_sigma / sigma) + (sigma**2 + mu**2) / (2 * prior_sigma**2) - 0.5)
+    return float(expected_log_likelihood - kl)
+
+
+def _check_problem(X, y, prior_sigma, noise_std):
+    X = as_data(_checks.float_array(X, "X"))
+    y = _checks.check_finite(_checks.float_array(y, "y"), "y")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},), one target per row of X; got shape {y.shape}")
+    return X, y, _checks.as_positive(prior_sigma, "prior_sigma"), _checks.as_positive(noise_std, "noise_std")
+
+
+def mean_field_optimum(X, y, prior_sigma: float, noise_std: float) -> MeanFieldOptimum:
+    """Exact posterior of ``Network((d, 1))`` and its optimal factorized Gaussian approximation.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+    y : array_like of shape (n,)
+    prior_sigma : float
+        Standard deviation of the ``GaussianPrior`` on every weight and the bias.
+    noise_std : float
+        Standard deviation s of the Gaussian likelihood.
+
+    Returns
+    -------
+    MeanFieldOptimum
+    """
+    X, y, prior_sigma, noise_std = _check_problem(X, y, prior_sigma, noise_std)
+    design = _design(X)
+    exact = fit_linear_regression(design, y, prior_precision=prior_sigma**-2, noise_precision=noise_std**-2)
+    precision = design.T @ design / noise_std**2 + np.eye(design.shape[1]) / prior_sigma**2
+    mean_field_std = 1.0 / np.sqrt(np.diag(precision))
+    return MeanFieldOptimum(
+        mean=exact.mean,
+        covariance=exact.covariance,
+        precision=precision,
+        exact_std=np.sqrt(np.diag(exact.covariance)),
+        mean_field_std=mean_field_std,
+        log_evidence=float(exact.log_evidence),
+        elbo=_linear_elbo(exact.mean, mean_field_std, design, y, prior_sigma, noise_std),
+    )
+
+
+def linear_elbo(mu, sigma, X, y, prior_sigma: float, noise_std: float) -> float:
+    r"""Exact ELBO (nats) of the factorized Gaussian q(mu, sigma) for ``Network((d, 1))``.
+
+    .. math:: \mathcal L = -\tfrac n2\ln(2\pi s^2) - \frac{\lVert y - [X,1]\mu\rVert^2
+              + \sum_j \sigma_j^2 \lVert [X,1]_{:j}\rVert^2}{2s^2}
+              - \sum_j\Bigl[\ln\frac{s_p}{\sigma_j} + \frac{\sigma_j^2 + \mu_j^2}{2s_p^2} - \frac12\Bigr]
+
+    (lesson 07, equation 7.2 in closed form): no Monte Carlo error, so the ELBO a training
+    run reached can be compared with that of the optimum.
+
+    Parameters
+    ----------
+    mu, sigma : array_like of shape (d + 1,)
+        Means and standard deviations (> 0) of the weights, then of the bias.
+    X, y, prior_sigma, noise_std
+        As for :func:`mean_field_optimum`.
+    """
+    X, y, prior_sigma, noise_std = _check_problem(X, y, prior_sigma, noise_std)
+    P = X.shape[1] + 1
+    mu = _checks.check_finite(_checks.float_array(mu, "mu"), "mu")
+    sigma = _checks.check_finite(_checks.float_array(sigma, "sigma"), "sigma")
+    for name, array in (("mu", mu), ("sigma", sigma)):
+        if array.shape != (P,):
+            raise ValueError(f"{name} must have shape ({P},), the weights then the bias; got shape {array.shape}")
+    if np.any(sigma <= 0):
+        raise ValueError("sigma must be > 0")
+    return _linear_elbo(mu, sigma, _design(X), y, prior_sigma, noise_std)

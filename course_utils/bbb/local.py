@@ -1,0 +1,218 @@
+r"""The local reparameterization trick (Kingma, Salimans and Welling 2015).
+
+With a factorized Gaussian q, the pre-activation :math:`z_j = \sum_i a_i W_{ij} + b_j` of
+one layer, given its inputs :math:`a`, is itself Gaussian:
+
+.. math:: z_j \sim \mathcal N\Bigl(\sum_i a_i\mu_{ij} + \mu_{b_j},\;
+          \sum_i a_i^2\sigma_{ij}^2 + \sigma_{b_j}^2\Bigr).
+
+So instead of one weight sample shared by the whole minibatch, each data point gets its
+own draw of :math:`z = \gamma + \sqrt{\delta}\,\zeta`, :math:`\zeta\sim\mathcal N(0, 1)`:
+the expected loss is unchanged, the per-point terms of the likelihood become independent,
+and the variance of the gradient estimate drops, at about twice the cost of one forward
+pass (lesson 07, section on the local reparameterization trick). The complexity cost
+:math:`\ln q(w) - \ln p(w)` still uses a sampled weight vector.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit
+
+from course_utils.bbb import _checks
+from course_utils.bbb.likelihoods import likelihood_of
+from course_utils.bbb.network import _activate
+from course_utils.bbb.objective import (
+    LOG_2PI,
+    TERMS,
+    LossGradients,
+    _check_finite_result,
+    _check_kl_weight,
+    _check_terms,
+    _loss_and_gradients,
+)
+from course_utils.bbb.posterior import _log_softplus, softplus
+from course_utils.bbb.priors import _check_prior
+
+
+def _local_likelihood(network, mu, sigma, zeta, X, y, likelihood):
+    """ln p(D | sampled pre-activations) (S,) and its gradients in mu and sigma, summed over S."""
+    means, variances = network.unpack(mu[np.newaxis, :]), network.unpack((sigma**2)[np.newaxis, :])
+    a, cache, start = X, [], 0
+    for index, ((M, m_b), (V, v_b)) in enumerate(zip(means, variances)):
+        k = M.shape[2]
+        std = np.sqrt(np.matmul(a * a, V[0]) + v_b[0])
+        noise = zeta[:, :, start : start + k]
+        start += k
+        z = np.matmul(a, M[0]) + m_b[0] + std * noise  # (S, n, k)
+        cache.append((a, std, noise))
+        if index < len(means) - 1:
+            a, slope = _activate(z, network.activation)
+            cache[-1] += (slope,)
+    log_likelihood, g = likelihood.log_density_and_gradient(z, y)
+
+    grad_mu, grad_var = np.empty_like(mu), np.empty_like(mu)  # d ln p / d mu and / d(sigma^2)
+    g_mu, g_var = network.unpack(grad_mu[np.newaxis, :]), network.unpack(grad_var[np.newaxis, :])
+    for index in range(len(means) - 1, -1, -1):
+        a, std, noise = cache[index][:3]
+        # d z / d delta = noise / (2 sqrt(delta)); sigma underflowing to 0 gives std = 0 and no gradient.
+        u = np.divide(g * noise, 2.0 * std, out=np.zeros_like(g), where=std > 0)
+        a_t = a.T if a.ndim == 2 else np.swapaxes(a, 1, 2)
+        g_mu[index][0][0][...] = np.matmul(a_t, g).sum(axis=0)
+        g_mu[index][1][0][...] = g.sum(axis=(0, 1))
+        g_var[index][0][0][...] = np.matmul(a_t * a_t, u).sum(axis=0)
+        g_var[index][1][0][...] = u.sum(axis=(0, 1))
+        if index > 0:
+            M, V = means[index][0][0], variances[index][0][0]
+            g = (np.matmul(g, M.T) + 2.0 * a * np.matmul(u, V.T)) * cache[index - 1][3]
+    return log_likelihood, grad_mu, 2.0 * sigma * grad_var
+
+
+def _local_loss_and_gradients(network, mu, rho, eps, zeta, X, y, prior, likelihood, kl_weight,
+                              terms) -> LossGradients:
+    """Trusting version of :func:`local_loss_and_gradients`."""
+    complexity = [t for t in terms if t != "likelihood"]
+    sigma = softplus(rho)
+    n_samples = eps.shape[0]
+    if complexity:
+        # The complexity cost from sampled weights, exactly as without the trick (no data needed).
+        result = _loss_and_gradients(network, mu, rho, eps, X[:0], y[:0], prior, likelihood, kl_weight,
+                                     complexity)
+        loss, grad_mu, grad_rho = result.loss, result.grad_mu, result.grad_rho
+        log_q, log_prior = result.log_q, result.log_prior
+    else:
+        w = mu + sigma * eps
+        loss, grad_mu, grad_rho = 0.0, np.zeros_like(mu), np.zeros_like(mu)
+        log_q = float(np.mean(-np.sum(_log_softplus(rho)) - 0.5 * np.sum(eps**2, axis=1) - 0.5 * LOG_2PI * mu.size))
+        log_prior = float(np.mean(np.sum(prior.log_density(w), axis=1)))
+    log_likelihood, d_mu, d_sigma = _local_likelihood(network, mu, sigma, zeta, X, y, likelihood)
+    if "likelihood" in terms:
+        loss -= float(log_likelihood.mean())
+        grad_mu = grad_mu - d_mu / n_samples
+        grad_rho = grad_rho - d_sigma / n_samples * expit(rho)
+    return LossGradients(loss=float(loss), grad_mu=grad_mu, grad_rho=grad_rho, log_q=log_q,
+                         log_prior=log_prior, log_likelihood=float(log_likelihood.mean()))
+
+
+def local_loss_and_gradients(
+    network, mu, rho, eps, zeta, X, y, prior, noise_std: float | None = None,
+    kl_weight: float = 1.0, terms=TERMS,
+) -> LossGradients:
+    r"""Free energy and gradients with the local reparameterization trick, for given noise.
+
+    The likelihood term samples every pre-activation per data point,
+    :math:`z = \gamma + \sqrt\delta\,\zeta` (module docstring), and is backpropagated by
+    hand through :math:`\gamma` (the means) and :math:`\delta` (the variances); the
+    complexity term is that of :func:`loss_and_gradients` with weight noise ``eps``.
+
+    Parameters
+    ----------
+    network, mu, rho, X, y, prior, noise_std, kl_weight, terms
+        As for :func:`loss_and_gradients`.
+    eps : array_like of shape (P,) or (S, P)
+        Weight noise for the complexity cost.
+    zeta : array_like of shape (S, n, network.n_units)
+        Standard normal noise of the pre-activations, layer after layer along the last axis.
+
+    Returns
+    -------
+    LossGradients
+        ``log_likelihood`` is the mean over the S draws of zeta.
+    """
+    network = _checks.check_network(network)
+    mu, rho = _checks.variational(network, mu, rho)
+    eps, _ = _checks.weight_stack(eps, network.n_params, "eps")
+    X = _checks.inputs(network, X)
+    y = _checks.targets(network, y, X.shape[0])
+    zeta = _checks.check_finite(_checks.float_array(zeta, "zeta"), "zeta")
+    expected = (eps.shape[0], X.shape[0], network.n_units)
+    if zeta.shape != expected:
+        raise ValueError(f"zeta must have shape {expected} (samples of eps, rows of X, network.n_units); "
+                         f"got shape {zeta.shape}")
+    prior, likelihood = _check_prior(prior), likelihood_of(network, noise_std)
+    kl_weight, terms = _check_kl_weight(kl_weight), _check_terms(terms)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        result = _local_loss_and_gradients(network, mu, rho, eps, zeta, X, y, prior, likelihood, kl_weight, terms)
+    return _check_finite_result(result)
+
+
+@dataclass(frozen=True)
+class GradientVariance:
+    """Variance of the gradient estimates over repeated draws of the noise.
+
+    Attributes
+    ----------
+    variance_mu, variance_rho : ndarray of shape (P,)
+        Per-parameter variance (ddof=1) of the estimates of the gradients in mu and rho.
+    seconds : float
+        Mean wall-clock time of one gradient estimate, in seconds.
+    """
+
+    variance_mu: np.ndarray
+    variance_rho: np.ndarray
+    seconds: float
+
+    @property
+    def total(self) -> float:
+        """Sum of the variances of all 2P gradient components."""
+        return float(self.variance_mu.sum() + self.variance_rho.sum())
+
+
+def gradient_variance(
+    network, mu, rho, X, y, prior, noise_std: float | None = None, *, n_samples: int = 1,
+    n_draws: int = 200, local_reparameterization: bool = False, kl_weight: float = 1.0,
+    terms=TERMS, rng=None,
+) -> GradientVariance:
+    """Measure the variance of the gradient estimator at fixed (mu, rho).
+
+    Draws the noise ``n_draws`` times, each time with ``n_samples`` Monte Carlo samples (the
+    same cost in forward passes for both estimators), and returns the per-parameter variance
+    of the estimates of the gradients in mu and rho. Call it once with
+    ``local_reparameterization=False`` and once with ``True`` on the same minibatch to compare
+    the two (Kingma, Salimans and Welling 2015, Section 2.3).
+
+    Parameters
+    ----------
+    network, mu, rho, X, y, prior, noise_std, kl_weight, terms
+        As for :func:`loss_and_gradients`; ``X`` and ``y`` are one minibatch.
+    n_samples : int
+        S per gradient estimate.
+    n_draws : int
+        Repetitions, >= 2.
+    local_reparameterization : bool
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    GradientVariance
+    """
+    network = _checks.check_network(network)
+    mu, rho = _checks.variational(network, mu, rho)
+    X = _checks.inputs(network, X)
+    y = _checks.targets(network, y, X.shape[0])
+    prior = _check_prior(prior)
+    likelihood = likelihood_of(network, noise_std)
+    n_samples = _checks.as_count(n_samples, "n_samples")
+    n_draws = _checks.as_count(n_draws, "n_draws", minimum=2)
+    if not isinstance(local_reparameterization, (bool, np.bool_)):
+        raise TypeError(f"local_reparameterization must be True or False; got {local_reparameterization!r}")
+    kl_weight, terms = _check_kl_weight(kl_weight), _check_terms(terms)
+    rng = _checks.normalize_rng(rng)
+    P = network.n_params
+    grads_mu, grads_rho = np.empty((n_draws, P)), np.empty((n_draws, P))
+    start = time.perf_counter()
+    for draw in range(n_draws):
+        eps = rng.standard_normal((n_samples, P))
+        if local_reparameterization:
+            zeta = rng.standard_normal((n_samples, X.shape[0], network.n_units))
+            result = _local_loss_and_gradients(network, mu, rho, eps, zeta, X, y, prior, likelihood,
+                                               kl_weight, terms)
+        else:
+            result = _loss_and_gradients(network, mu, rho, eps, X, y, prior, likelihood, kl_weight, terms)
+        grads_mu[draw], grads_rho[draw] = result.grad_mu, result.grad_rho
+    seconds = (time.perf_counter() - start) / n_draws
+    return GradientVariance(variance_mu=grads_mu.var(axis=0, ddof=1), variance_rho=grads_rho.var(axis=0, ddof=1),
+                            seconds=seconds)
