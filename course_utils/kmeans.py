@@ -64,7 +64,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validation import as_count, as_data, as_means
+from course_utils._validation import as_count, as_data, as_float_array, as_generator, as_means, describe
 
 # Bytes of buffers per chunk of rows: large enough that numpy's per-call overhead is
 # amortized over thousands of rows, small enough to stay in a core's cache.
@@ -393,7 +393,10 @@ def _check_n_clusters(n_clusters, n: int) -> int:
 
 
 def _check_labels(labels, n: int, n_clusters: int) -> np.ndarray:
-    array = np.asarray(labels)
+    try:
+        array = np.asarray(labels)
+    except (TypeError, ValueError):
+        raise ValueError(f"labels must be a 1-D array of shape ({n},); got {describe(labels)}") from None
     if array.shape != (n,):
         raise ValueError(f"labels must have shape ({n},), one per row of X; got shape {array.shape}")
     if not np.issubdtype(array.dtype, np.integer):
@@ -407,7 +410,7 @@ def _check_labels(labels, n: int, n_clusters: int) -> np.ndarray:
 
 
 def _check_centers(centers, d: int, name: str = "centers") -> np.ndarray:
-    array = np.asarray(centers, dtype=float)
+    array = as_float_array(centers, name)
     if array.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array of shape (k, {d}); got shape {array.shape}")
     return as_means(array, d, name)
@@ -444,7 +447,7 @@ def kmeans_plusplus(X, n_clusters, rng=None) -> np.ndarray:
     """
     X = as_data(X)
     n_clusters = _check_n_clusters(n_clusters, X.shape[0])
-    return _kmeans_plusplus(X, n_clusters, np.random.default_rng(rng))
+    return _kmeans_plusplus(X, n_clusters, as_generator(rng))
 
 
 def _squared_distances_to(X, candidates):
@@ -646,7 +649,7 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=0.0, rng
                 f"init must have shape ({n_clusters}, {d}), one row per cluster; got shape {centers.shape}"
             )
         starts = [centers.copy()]
-    generator = np.random.default_rng(rng)
+    generator = as_generator(rng)
     best = None
     for _ in range(1 if starts else n_init):
         if starts:

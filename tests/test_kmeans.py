@@ -456,7 +456,7 @@ def test_bounds_are_lower_bounds_of_the_gaps(monkeypatch):
     [
         (lambda: fit(np.zeros(5), 2), ValueError, r"X must be a 2-D array of shape \(n, d\); got shape \(5,\)"),
         (lambda: fit([[0.0, np.nan], [1.0, 1.0]], 1), ValueError, "X contains NaN or inf"),
-        (lambda: fit([["a", "b"]], 1), TypeError, "X must be convertible to a float array"),
+        (lambda: fit([["a", "b"]], 1), TypeError, "X must be an array of real numbers; got strings"),
         (lambda: fit(np.zeros((4, 2)), 0), ValueError, "n_clusters must be at least 1; got 0"),
         (lambda: fit(np.zeros((4, 2)), 5), ValueError, r"n_clusters must be at most the number of points n=4"),
         (lambda: fit(np.zeros((4, 2)), 2.0), TypeError, "n_clusters must be an integer; got 2.0"),
