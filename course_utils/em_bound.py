@@ -26,6 +26,7 @@ from scipy.special import gammaln, logsumexp, multigammaln, xlogy
 
 from course_utils._validation import (
     as_data,
+    as_float_array,
     as_responsibilities,
     as_rows_on_simplex,
     cholesky_factors,
@@ -180,7 +181,8 @@ class MixturePrior:
         concentration = _as_real(self.concentration, "concentration")
         if concentration < 1:
             raise ValueError(f"concentration must be >= 1 (a Dirichlet mode inside the simplex); got {concentration}")
-        mean = np.asarray(self.mean, dtype=float)
+        # Copies: the frozen arrays below must not be the caller's own.
+        mean = np.array(as_float_array(self.mean, "mean"))
         if mean.ndim != 1 or mean.size < 1:
             raise ValueError(f"mean must be a 1-D array of shape (d,); got shape {mean.shape}")
         if not np.all(np.isfinite(mean)):
@@ -192,7 +194,7 @@ class MixturePrior:
         degrees_of_freedom = _as_real(self.degrees_of_freedom, "degrees_of_freedom")
         if degrees_of_freedom <= d - 1:
             raise ValueError(f"degrees_of_freedom must be > d - 1 = {d - 1}; got {degrees_of_freedom}")
-        scale = np.asarray(self.scale, dtype=float)
+        scale = np.array(as_float_array(self.scale, "scale"))
         if scale.shape != (d, d):
             raise ValueError(f"scale must have shape ({d}, {d}) to match mean; got shape {scale.shape}")
         if not np.all(np.isfinite(scale)):

@@ -23,6 +23,7 @@ from course_utils._validation import (
     as_count,
     as_covariances,
     as_data,
+    as_generator,
     as_means,
     as_responsibilities,
     as_weights,
@@ -476,7 +477,7 @@ def fit(
     tol = _as_tolerance(tol, "tol")
     reg_covar = _as_tolerance(reg_covar, "reg_covar")
     init = _check_init(init, X, n_components)
-    generator = np.random.default_rng(rng)
+    generator = as_generator(rng)
     best = None
     for _ in range(n_init if isinstance(init, str) else 1):
         start = _start(X, n_components, init, reg_covar, generator)
@@ -517,7 +518,7 @@ def sample(weights, means, covariances, n, rng=None) -> tuple[np.ndarray, np.nda
         )
     cholesky = cholesky_factors(as_covariances(covariances, weights.size, d))
     n = as_count(n, "n", minimum=1)
-    generator = np.random.default_rng(rng)
+    generator = as_generator(rng)
     z = generator.choice(weights.size, size=n, p=weights)
     noise = generator.standard_normal((n, d))
     X = np.empty((n, d))

@@ -15,7 +15,7 @@ import numpy as np
 from scipy.linalg import cho_solve, cholesky
 from scipy.special import betaln, expit
 
-from course_utils._validation import as_count, as_data, as_positive
+from course_utils._validation import as_count, as_data, as_float_array, as_generator, as_positive
 
 LOG_2PI = np.log(2.0 * np.pi)
 
@@ -69,10 +69,7 @@ class EvidenceMaximum:
 
 def _as_vector(values, n: int, name: str, rows_of: str = "X") -> np.ndarray:
     """A finite float vector with one entry per row of the data."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be convertible to a float array; {error}") from None
+    array = as_float_array(values, name)
     if array.ndim != 1 or array.shape[0] != n:
         raise ValueError(
             f"{name} must be a 1-D array with one entry per row of {rows_of} ({n} rows); "
@@ -92,7 +89,7 @@ def _as_labels(y, n: int) -> np.ndarray:
 
 
 def _as_weights(weights, d: int) -> np.ndarray:
-    array = np.asarray(weights, dtype=float)
+    array = as_float_array(weights, "weights")
     if array.shape != (d,):
         raise ValueError(f"weights must have shape ({d},), one per column of X; got shape {array.shape}")
     if not np.all(np.isfinite(array)):
@@ -138,7 +135,7 @@ def log_sigmoid(activation) -> np.ndarray:
     -------
     ndarray of the same shape
     """
-    return -np.logaddexp(0.0, -np.asarray(activation, dtype=float))
+    return -np.logaddexp(0.0, -as_float_array(activation, "activation"))
 
 
 def laplace_log_evidence(log_joint_at_mode, hessian) -> float:
@@ -164,7 +161,7 @@ def laplace_log_evidence(log_joint_at_mode, hessian) -> float:
         raise TypeError(f"log_joint_at_mode must be a real number; got {type(log_joint_at_mode).__name__}")
     if not np.isfinite(log_joint_at_mode):
         raise ValueError(f"log_joint_at_mode must be finite; got {log_joint_at_mode}")
-    hessian = np.asarray(hessian, dtype=float)
+    hessian = as_float_array(hessian, "hessian")
     if hessian.ndim != 2 or hessian.shape[0] != hessian.shape[1] or hessian.shape[0] < 1:
         raise ValueError(f"hessian must be a square array of shape (d, d); got shape {hessian.shape}")
     if not np.all(np.isfinite(hessian)):
@@ -377,7 +374,7 @@ def sample_posterior(result, n_samples, rng=None) -> np.ndarray:
     """
     result = _as_result(result)
     n_samples = as_count(n_samples, "n_samples")
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     try:
         factor = cholesky(result.covariance, lower=True)
     except np.linalg.LinAlgError:

@@ -11,17 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validation import as_data, as_sample
+from course_utils._validation import as_data, as_float_array, as_sample
 from course_utils.gmm import log_gaussian
 
 LOG_2PI = np.log(2.0 * np.pi)
 
 
 def _as_parameter(value, name: str) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a real number or an array of them; {error}") from None
+    array = as_float_array(value, name, "a real number or an array of real numbers")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or inf values")
     return array

@@ -384,7 +384,7 @@ def test_beta_binomial_laplace_error_shrinks_with_more_data():
         (np.zeros((3, 2)), [0, 1, 1], -1.0, ValueError, "prior_precision must be a finite number > 0"),
         (np.zeros((3, 2)), [0, 1, 1], np.inf, ValueError, "prior_precision must be a finite number > 0; got inf"),
         (np.zeros((3, 2)), [0, 1, 1], "1", TypeError, "prior_precision must be a real number"),
-        (np.zeros((3, 2)), ["a", "b", "c"], 1.0, TypeError, "y must be convertible to a float array"),
+        (np.zeros((3, 2)), ["a", "b", "c"], 1.0, TypeError, "y must be an array of real numbers; got strings"),
     ],
 )
 def test_bad_logistic_input_is_named(X, y, prior_precision, error, message):
