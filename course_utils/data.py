@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from course_utils._validation import as_float_array, as_generator
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 CM_PER_INCH = 2.54
@@ -181,10 +183,7 @@ class DigitsSplit:
 
 
 def _check_digit_images(X, name: str = "X") -> np.ndarray:
-    array = np.asarray(X)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be an array of pixel values (real numbers); got dtype {array.dtype}")
-    array = np.array(array, dtype=float)
+    array = np.array(as_float_array(X, name, "an array of pixel values (real numbers)"), dtype=float)
     if array.ndim != 2 or array.shape[1] != N_PIXELS:
         raise ValueError(f"{name} must have shape (n, {N_PIXELS}): one 8x8 image per row; got shape {array.shape}")
     if not np.all(np.isfinite(array)):
@@ -272,8 +271,5 @@ def unusual_digits(X, kind: str, rng=None) -> np.ndarray:
     if kind == "inverted":
         return MAX_PIXEL - X
     if kind == "noise":
-        if not (rng is None or isinstance(rng, np.random.Generator)
-                or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0)):
-            raise TypeError(f"rng must be None, a non-negative int seed or a numpy.random.Generator; got {rng!r}")
-        return np.random.default_rng(rng).uniform(0.0, MAX_PIXEL, size=X.shape)
+        return as_generator(rng).uniform(0.0, MAX_PIXEL, size=X.shape)
     raise ValueError(f"kind must be one of {UNUSUAL_KINDS}; got {kind!r}")

@@ -388,7 +388,7 @@ def _loss(**changes):
         ({"y": [0, 1, 2]}, ValueError, r"y must have shape \(8,\), one label per row of X"),
         ({"y": ["a"] * 8}, TypeError, r"y must be an array of real numbers"),
         ({"noise_std": 0.3}, ValueError, r"noise_std must be None for a softmax network"),
-        ({"X": np.ones((8, 3)) * 1j}, TypeError, r"X must hold real numbers; got complex"),
+        ({"X": np.ones((8, 3)) * 1j}, TypeError, r"X must be an array of real numbers; got complex numbers"),
         ({"mu": np.array(["1"] * 39)}, TypeError, r"mu must be an array of real numbers"),
     ],
 )
@@ -410,9 +410,9 @@ def test_bad_metric_and_prediction_arguments_are_named():
         bbb.negative_log_likelihood(np.array([[0.0, 1.0]]), [0])
     with pytest.raises(ValueError, match=r"network must be a softmax network"):
         bbb.predict_classes(Network((3, 2, 1)), np.zeros(11), np.zeros(11), p["X"])
-    with pytest.raises(TypeError, match=r"rng must be None, a non-negative int seed"):
+    with pytest.raises(TypeError, match=r"rng must be None, a non-negative integer seed"):
         bbb.predict_classes(p["network"], p["mu"], p["rho"], p["X"], rng="abc")
-    with pytest.raises(ValueError, match=r"rng must be None, a non-negative int seed"):
+    with pytest.raises(ValueError, match=r"rng must be None, a non-negative integer seed"):
         bbb.predict_classes(p["network"], p["mu"], p["rho"], p["X"], rng=-1)
     with pytest.raises(TypeError, match=r"rng must be"):
         bbb.fit(p["network"], p["X"], p["y"], PRIORS[0], n_epochs=1, rng=2.5)
@@ -443,3 +443,68 @@ def test_overflowing_inputs_give_a_clear_error_not_nan():
     with pytest.raises(ValueError, match="overflowed.*rescale X and y"):
         bbb.loss_and_gradients(network, mu, np.full(network.n_params, -5.0), np.zeros(network.n_params),
                                [[1e200]], [0.0], PRIORS[0], 1.0)
+
+
+# --- issue 16: every public function names the argument it cannot use ------------------------
+
+
+def _public_calls(bad, argument):
+    """Calls of public bbb functions with ``bad`` in place of ``argument``."""
+    p = classification_problem(0)
+    net, mu, rho, X, y = p["network"], p["mu"], p["rho"], p["X"], p["y"]
+    regression = Network((3, 2, 1))
+    values = {"mu": mu, "rho": rho, "X": X, "y": y, "w": mu, "eps": p["eps"]}
+    values[argument] = bad
+    v = values
+    return {
+        "loss_and_gradients": lambda: bbb.loss_and_gradients(net, v["mu"], v["rho"], v["eps"], v["X"], v["y"],
+                                                             PRIORS[0]),
+        "map_loss_and_gradient": lambda: bbb.map_loss_and_gradient(net, v["w"], v["X"], v["y"], PRIORS[0]),
+        "forward": lambda: bbb.forward(net, v["w"], v["X"]),
+        "predict_classes": lambda: bbb.predict_classes(net, v["mu"], v["rho"], v["X"], n_samples=2),
+        "predict": lambda: bbb.predict(regression, np.zeros(11), np.zeros(11), v["X"], 0.1),
+        "prune": lambda: bbb.prune(v["mu"], v["rho"], 0.5),
+        "signal_to_noise": lambda: bbb.signal_to_noise(v["mu"], v["rho"]),
+        "prune_by_magnitude": lambda: bbb.prune_by_magnitude(v["w"], 0.5),
+        "sample_weights": lambda: bbb.sample_weights(v["mu"], v["rho"], 2),
+        "softplus": lambda: bbb.softplus(v["rho"]),
+        "prior": lambda: PRIORS[1].log_density(v["w"]),
+        "fit": lambda: bbb.fit(net, v["X"], v["y"], PRIORS[0], n_epochs=1),
+    }
+
+
+@pytest.mark.parametrize("argument", ["mu", "rho", "X", "y", "w", "eps"])
+@pytest.mark.parametrize("bad, fragment", [
+    (lambda a: np.asarray(a) * (1 + 1j), "complex"),
+    (lambda a: np.asarray(a).astype(str), "strings"),
+    (lambda a: np.asarray(a, dtype=object) if np.ndim(a) == 0 else np.array([None] * len(a), dtype=object), "element"),
+], ids=["complex", "strings", "none"])
+def test_unreadable_arrays_raise_a_type_error_naming_the_argument(argument, bad, fragment):
+    p = classification_problem(0)
+    original = {"mu": p["mu"], "rho": p["rho"], "X": p["X"], "y": p["y"], "w": p["mu"], "eps": p["eps"]}[argument]
+    tried = 0
+    for name, call in _public_calls(bad(original), argument).items():
+        try:
+            call()
+        except TypeError as error:
+            assert argument in str(error) and fragment in str(error), (name, str(error))
+            tried += 1
+        # Calls that do not take this argument run normally.
+    assert tried >= 1
+
+
+@pytest.mark.parametrize("rng, error", [("abc", TypeError), (2.5, TypeError), (-1, ValueError), (object(), TypeError)])
+def test_bad_rng_is_named_everywhere(rng, error):
+    p = classification_problem(0)
+    calls = [
+        lambda: bbb.fit(p["network"], p["X"], p["y"], PRIORS[0], n_epochs=1, rng=rng),
+        lambda: bbb.fit_map(p["network"], p["X"], p["y"], PRIORS[0], n_epochs=1, rng=rng),
+        lambda: bbb.predict_classes(p["network"], p["mu"], p["rho"], p["X"], rng=rng),
+        lambda: bbb.sample_weights(p["mu"], p["rho"], 3, rng=rng),
+        lambda: bbb.gradient_variance(p["network"], p["mu"], p["rho"], p["X"], p["y"], PRIORS[0], rng=rng),
+        lambda: bbb.toy_regression_data(5, rng),
+        lambda: p["network"].initial_means(rng),
+    ]
+    for call in calls:
+        with pytest.raises(error, match=r"rng must be None, a non-negative integer seed or a numpy.random.Generator"):
+            call()

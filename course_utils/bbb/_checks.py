@@ -10,43 +10,20 @@ import numbers
 
 import numpy as np
 
-from course_utils._validation import as_count, as_data, as_positive
+from course_utils._validation import as_count, as_data, as_float_array, as_generator, as_positive
 
-__all__ = ["as_count", "as_positive"]
+__all__ = ["as_count", "as_float_array", "as_positive"]
 
 
 def float_array(value, name: str) -> np.ndarray:
-    """``value`` as a new float array; complex numbers, strings and other objects are refused by name."""
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError) as error:  # ragged nested lists
-        raise TypeError(f"{name} must be an array of real numbers; numpy cannot read it ({error})") from None
-    if array.dtype.kind == "c" or (array.dtype.kind == "O" and any(
-            isinstance(item, (complex, np.complexfloating)) for item in array.flat)):
-        raise TypeError(f"{name} must hold real numbers; got complex values (the imaginary part "
-                        "would be dropped silently)")
-    if array.dtype.kind in "USO":
-        if array.dtype.kind != "O" or any(isinstance(item, (str, bytes)) for item in array.flat):
-            raise TypeError(f"{name} must be an array of real numbers; got text "
-                            f"(dtype {array.dtype}) in {type(value).__name__}")
-        try:
-            array = array.astype(float)
-        except (TypeError, ValueError) as error:
-            raise TypeError(f"{name} must be an array of real numbers; got {type(value).__name__} "
-                            f"holding objects that are not numbers ({error})") from None
-    return np.array(array, dtype=float)  # a copy: the caller's array is never changed
+    """``value`` as a new float array (a copy, so the caller's array is never changed or frozen);
+    complex numbers, strings and other objects raise an error naming ``name``."""
+    return np.array(as_float_array(value, name), dtype=float)
 
 
 def normalize_rng(rng) -> np.random.Generator:
-    """``numpy.random.default_rng(rng)`` for None, a non-negative int seed or a Generator."""
-    if rng is None or isinstance(rng, np.random.Generator):
-        return np.random.default_rng(rng)
-    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
-        raise TypeError(f"rng must be None, a non-negative int seed or a numpy.random.Generator; "
-                        f"got {rng!r} of type {type(rng).__name__}")
-    if rng < 0:
-        raise ValueError(f"rng must be None, a non-negative int seed or a numpy.random.Generator; got {rng}")
-    return np.random.default_rng(int(rng))
+    """``rng`` (None, a non-negative int seed or a Generator) as a Generator, else an error naming rng."""
+    return as_generator(rng, "rng")
 
 
 def check_finite(array: np.ndarray, name: str) -> np.ndarray:

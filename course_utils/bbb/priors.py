@@ -23,11 +23,12 @@ class GaussianPrior:
 
     def log_density(self, w: np.ndarray) -> np.ndarray:
         """Elementwise log-density, same shape as ``w``."""
+        w = _checks.as_float_array(w, "w")
         return -0.5 * LOG_2PI - np.log(self.sigma) - 0.5 * (w / self.sigma) ** 2
 
     def grad_log_density(self, w: np.ndarray) -> np.ndarray:
         """Elementwise derivative of :meth:`log_density`."""
-        return -w / self.sigma**2
+        return -_checks.as_float_array(w, "w") / self.sigma**2
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,13 @@ class ScaleMixturePrior:
 
     def log_density(self, w: np.ndarray) -> np.ndarray:
         """Elementwise log-density via ``logaddexp``: finite even where one component underflows."""
+        w = _checks.as_float_array(w, "w")
         return np.logaddexp(*self._component_logs(w))
 
     def grad_log_density(self, w: np.ndarray) -> np.ndarray:
         """Elementwise derivative, :math:`-w (r_1/\\sigma_1^2 + r_2/\\sigma_2^2)` with the
         components' posterior weights :math:`r_1 + r_2 = 1` computed in log space."""
+        w = _checks.as_float_array(w, "w")
         log1, log2 = self._component_logs(w)
         log_total = np.logaddexp(log1, log2)
         r1, r2 = np.exp(log1 - log_total), np.exp(log2 - log_total)

@@ -41,6 +41,9 @@ class Adam:
 
     def step(self, gradient: np.ndarray) -> np.ndarray:
         """Return the update to *subtract* from the parameters for this ``gradient``."""
+        gradient = _checks.as_float_array(gradient, "gradient")
+        if self.m is not None and gradient.shape != self.m.shape:
+            raise ValueError(f"gradient must have shape {self.m.shape} like the previous steps; got {gradient.shape}")
         if self.m is None:
             self.m, self.v = np.zeros_like(gradient), np.zeros_like(gradient)
         self.t += 1
