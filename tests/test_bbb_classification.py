@@ -277,7 +277,7 @@ def test_entropy_is_zero_for_certainty_and_log_k_for_the_uniform_prediction():
 def test_a_perfectly_calibrated_predictor_has_a_small_ece():
     rng = np.random.default_rng(14)
     probabilities = rng.dirichlet(np.ones(3), size=20000)
-    labels = np.array([rng.choice(3, p=row) for row in probabilities])
+    labels = np.argmax(rng.uniform(size=(20000, 1)) < np.cumsum(probabilities, axis=1), axis=1)
     assert bbb.calibration(probabilities, labels).ece < 0.02
     overconfident = np.eye(3)[np.argmax(probabilities, axis=1)] * 0.97 + 0.01
     assert bbb.calibration(overconfident, labels).ece > 0.2
@@ -439,10 +439,28 @@ def test_inputs_are_neither_changed_nor_frozen():
 
 def test_overflowing_inputs_give_a_clear_error_not_nan():
     network = Network((1, 4, 1), "relu")
-    mu = np.ones(network.n_params)
+    mu, rho = np.ones(network.n_params), np.full(network.n_params, -5.0)
     with pytest.raises(ValueError, match="overflowed.*rescale X and y"):
-        bbb.loss_and_gradients(network, mu, np.full(network.n_params, -5.0), np.zeros(network.n_params),
-                               [[1e200]], [0.0], PRIORS[0], 1.0)
+        bbb.loss_and_gradients(network, mu, rho, np.zeros(network.n_params), [[1e200]], [0.0], PRIORS[0], 1.0)
+    with pytest.raises(ValueError, match="overflowed.*rescale X"):
+        bbb.forward(network, mu * 1e300, [[1e300]])
+    with pytest.raises(ValueError, match="overflowed.*rescale X"):
+        bbb.predict(network, mu * 1e300, rho, [[1e300]], 1.0, n_samples=2)
+    softmax_network = Network((1, 4, 3), "relu", "softmax")
+    with pytest.raises(ValueError, match="overflowed.*rescale X"):
+        bbb.class_predictive(softmax_network, np.full(softmax_network.n_params, 1e300), [[1e300]])
+    # Large but representable logits are fine: the log-softmax never exponentiates them.
+    predictive = bbb.class_predictive(softmax_network, np.full(softmax_network.n_params, 1e100), [[1e100]])
+    assert np.all(np.isfinite(predictive.log_probabilities))
+
+
+def test_bias_mask_marks_the_biases_of_every_layer():
+    network = Network((2, 3, 4, 1))
+    mask = network.is_bias()
+    assert mask.sum() == 3 + 4 + 1 and mask.shape == (network.n_params,)
+    w = np.arange(network.n_params, dtype=float)[np.newaxis, :]
+    biases = np.concatenate([b[0] for _, b in network.unpack(w)])
+    np.testing.assert_array_equal(w[0][mask], biases)
 
 
 # --- issue 16: every public function names the argument it cannot use ------------------------

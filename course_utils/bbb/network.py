@@ -166,7 +166,11 @@ def forward(network: Network, w, X) -> np.ndarray:
     """
     network = _checks.check_network(network)
     w, single = _checks.weight_stack(w, network.n_params, "w")
-    outputs, _ = _forward(network, w, _checks.inputs(network, X))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by name below
+        outputs, _ = _forward(network, w, _checks.inputs(network, X))
+    if not np.all(np.isfinite(outputs)):
+        raise ValueError("the network's outputs overflowed: X or w are too large in magnitude for this network; "
+                         "rescale X to values of order 1")
     if network.output == "regression":
         outputs = outputs[:, :, 0]
     return outputs[0] if single else outputs

@@ -61,8 +61,11 @@ def predict(network, mu, rho, X, noise_std: float, *, n_samples: int = 200, rng=
     n_samples = _checks.as_count(n_samples, "n_samples", minimum=2)
     rng = _checks.normalize_rng(rng)
     w = mu + softplus(rho) * rng.standard_normal((n_samples, network.n_params))
-    outputs = _forward(network, w, X)[0][:, :, 0]
-    std = np.sqrt(outputs.var(axis=0, ddof=1) + noise_std**2)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by name below
+        outputs = _forward(network, w, X)[0][:, :, 0]
+        std = np.sqrt(outputs.var(axis=0, ddof=1) + noise_std**2)
+    if not (np.all(np.isfinite(outputs)) and np.all(np.isfinite(std))):
+        raise _overflow_error("mu and rho")
     return Predictive(mean=outputs.mean(axis=0), std=std, function_samples=outputs)
 
 
@@ -95,12 +98,20 @@ class ClassPredictive:
         return -np.sum(self.probabilities * self.log_probabilities, axis=1)
 
 
-def _class_predictive(network, w, X) -> ClassPredictive:
+def _overflow_error(name: str) -> ValueError:
+    return ValueError(f"the network's outputs overflowed: X or {name} are too large in magnitude for this "
+                      "network; rescale X to values of order 1")
+
+
+@np.errstate(over="ignore", invalid="ignore")  # overflow is reported by name below
+def _class_predictive(network, w, X, name: str = "w") -> ClassPredictive:
     total = None
     for start in range(0, w.shape[0], _CHUNK):
         logits, _ = _forward(network, w[start : start + _CHUNK], X)
         part = logsumexp(log_softmax(logits), axis=0)
         total = part if total is None else np.logaddexp(total, part)
+    if not np.all(np.isfinite(total)):
+        raise _overflow_error(name)
     return ClassPredictive(log_probabilities=total - np.log(w.shape[0]))
 
 
@@ -158,4 +169,4 @@ def predict_classes(network, mu, rho, X, *, n_samples: int = 100, rng=None) -> C
     n_samples = _checks.as_count(n_samples, "n_samples")
     rng = _checks.normalize_rng(rng)
     w = mu + softplus(rho) * rng.standard_normal((n_samples, network.n_params))
-    return _class_predictive(network, w, X)
+    return _class_predictive(network, w, X, "mu and rho")
