@@ -348,6 +348,24 @@ def test_mean_field_optimum_is_a_stationary_point_of_the_elbo(linear_problem):
     assert -result.loss == pytest.approx(optimum.elbo, abs=0.05)
 
 
+def test_linear_predictive_std_matches_sampled_networks(linear_problem):
+    X, y = linear_problem
+    optimum = bbb.mean_field_optimum(X, y, 1.0, 0.5)
+    grid = np.column_stack([np.linspace(-3, 3, 7), np.linspace(-2, 4, 7)])
+    exact = bbb.linear_predictive_std(grid, optimum.covariance, 0.5)
+    factorized = bbb.linear_predictive_std(grid, optimum.mean_field_std, 0.5)
+    rng = np.random.default_rng(3)
+    w = rng.multivariate_normal(optimum.mean, optimum.covariance, size=40000)
+    sampled = np.sqrt(np.var(bbb.forward(Network((2, 1)), w, grid), axis=0) + 0.25)
+    np.testing.assert_allclose(exact, sampled, rtol=0.02)
+    design = np.column_stack([grid, np.ones(7)])
+    np.testing.assert_allclose(factorized, np.sqrt(design**2 @ optimum.mean_field_std**2 + 0.25), rtol=1e-12)
+    # Too narrow where the data leave the correlated parameters free, too wide where they pin them.
+    assert np.any(factorized < 0.9 * exact) and np.any(factorized > 1.05 * exact)
+    with pytest.raises(ValueError, match=r"spread must have shape \(3, 3\) \(a covariance\) or \(3,\)"):
+        bbb.linear_predictive_std(grid, np.ones(2), 0.5)
+
+
 def test_linear_elbo_matches_the_monte_carlo_estimate(linear_problem):
     X, y = linear_problem
     mu, sigma = np.array([0.5, 0.1, 0.2]), np.array([0.2, 0.3, 0.1])

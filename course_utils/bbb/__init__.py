@@ -32,7 +32,12 @@ The modules, in reading order:
 ``toy``           the paper's toy regression data
 """
 
-from course_utils.bbb.ground_truth import MeanFieldOptimum, linear_elbo, mean_field_optimum
+from course_utils.bbb.ground_truth import (
+    MeanFieldOptimum,
+    linear_elbo,
+    linear_predictive_std,
+    mean_field_optimum,
+)
 from course_utils.bbb.likelihoods import CategoricalLikelihood, GaussianLikelihood, log_softmax, softmax
 from course_utils.bbb.local import GradientVariance, gradient_variance, local_loss_and_gradients
 from course_utils.bbb.metrics import (
@@ -75,7 +80,7 @@ __all__ = [
     "Network", "Predictive", "ScaleMixturePrior",
     "calibration", "central_differences", "class_predictive", "error_rate", "evaluate", "fit", "fit_map",
     "forward", "gradient_variance", "hidden_features", "inverse_softplus", "kl_weights", "linear_elbo",
-    "local_loss_and_gradients", "log_softmax", "loss_and_gradients", "map_loss_and_gradient",
+    "linear_predictive_std", "local_loss_and_gradients", "log_softmax", "loss_and_gradients", "map_loss_and_gradient",
     "mean_field_optimum", "negative_log_likelihood", "predict", "predict_classes", "predictive_entropy",
     "prune", "prune_by_magnitude", "sample_weights", "signal_to_noise", "softmax", "softplus",
     "toy_regression_data",

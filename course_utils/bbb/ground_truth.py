@@ -139,3 +139,37 @@ def linear_elbo(mu, sigma, X, y, prior_sigma: float, noise_std: float) -> float:
     if np.any(sigma <= 0):
         raise ValueError("sigma must be > 0")
     return _linear_elbo(mu, sigma, _design(X), y, prior_sigma, noise_std)
+
+
+def linear_predictive_std(X, spread, noise_std: float) -> np.ndarray:
+    r"""Predictive standard deviation of ``Network((d, 1))`` under a Gaussian q, shape (m,).
+
+    :math:`\sqrt{\tilde x^\top \Sigma_q\,\tilde x + s^2}` with :math:`\tilde x = (x, 1)`: with the
+    exact posterior covariance this is the exact predictive band; with the diagonal of a
+    factorized Gaussian (``spread`` = its standard deviations) it is the band Bayes by
+    Backprop reports. Dropping the correlations errs both ways: the band is too narrow for
+    inputs along which the correlated parameters are poorly determined, and too wide for
+    inputs along which the data pin them down.
+
+    Parameters
+    ----------
+    X : array_like of shape (m, d)
+    spread : array_like of shape (d + 1, d + 1) or (d + 1,)
+        A covariance matrix, or the standard deviations of a factorized Gaussian.
+    noise_std : float
+    """
+    X = as_data(_checks.float_array(X, "X"))
+    noise_std = _checks.as_positive(noise_std, "noise_std")
+    spread = _checks.check_finite(_checks.float_array(spread, "spread"), "spread")
+    P = X.shape[1] + 1
+    design = _design(X)
+    if spread.shape == (P,):
+        variance = design**2 @ spread**2
+    elif spread.shape == (P, P):
+        variance = np.einsum("mi,ij,mj->m", design, spread, design)
+    else:
+        raise ValueError(f"spread must have shape ({P}, {P}) (a covariance) or ({P},) (standard deviations); "
+                         f"got shape {spread.shape}")
+    if np.any(variance < -1e-12 * np.max(np.abs(variance), initial=0.0)):
+        raise ValueError("spread must be a positive semi-definite covariance matrix")
+    return np.sqrt(np.maximum(variance, 0.0) + noise_std**2)
