@@ -54,12 +54,14 @@ from course_utils.bbb.objective import (
     KL_SCHEMES,
     TERMS,
     LossGradients,
-    _loss_and_gradients,
     central_differences,
     kl_weights,
     loss_and_gradients,
     map_loss_and_gradient,
 )
+
+# Private, but lesson 07 shows its source: show_source(bbb._loss_and_gradients).
+from course_utils.bbb.objective import _loss_and_gradients as _loss_and_gradients
 from course_utils.bbb.posterior import inverse_softplus, sample_weights, softplus
 from course_utils.bbb.prediction import (
     ClassPredictive,
@@ -85,5 +87,3 @@ __all__ = [
     "prune", "prune_by_magnitude", "sample_weights", "signal_to_noise", "softmax", "softplus",
     "toy_regression_data",
 ]
-# Shown in lesson 07 (show_source(bbb._loss_and_gradients)); private to the package otherwise.
-_ = _loss_and_gradients

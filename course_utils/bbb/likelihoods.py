@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp
 
+from course_utils._validation import as_float_array
 from course_utils.bbb import _checks
 
 LOG_2PI = np.log(2.0 * np.pi)
@@ -20,11 +20,13 @@ LOG_2PI = np.log(2.0 * np.pi)
 def log_softmax(logits) -> np.ndarray:
     r""":math:`\ln\operatorname{softmax}(z)_k = z_k - \ln\sum_j e^{z_j}` along the last axis.
 
-    ``logsumexp`` subtracts the largest logit first, so no exponential overflows and the
-    log-probabilities stay finite even where the probabilities underflow to 0.
+    The largest logit :math:`m` is subtracted first,
+    :math:`\ln\sum_j e^{z_j} = m + \ln\sum_j e^{z_j - m}`, so no exponential overflows and
+    the log-probabilities stay finite even where the probabilities underflow to 0.
     """
-    logits = np.asarray(logits, dtype=float)
-    return logits - logsumexp(logits, axis=-1, keepdims=True)
+    logits = as_float_array(logits, "logits")
+    shifted = logits - np.max(logits, axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
 def softmax(logits) -> np.ndarray:

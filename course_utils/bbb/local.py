@@ -34,7 +34,7 @@ from course_utils.bbb.objective import (
     _check_terms,
     _loss_and_gradients,
 )
-from course_utils.bbb.posterior import _log_softplus, softplus
+from course_utils.bbb.posterior import _log_softplus, _sigmoid_over_softplus, softplus
 from course_utils.bbb.priors import _check_prior
 
 
@@ -74,27 +74,31 @@ def _local_likelihood(network, mu, sigma, zeta, X, y, likelihood):
 def _local_loss_and_gradients(network, mu, rho, eps, zeta, X, y, prior, likelihood, kl_weight,
                               terms) -> LossGradients:
     """Trusting version of :func:`local_loss_and_gradients`."""
-    complexity = [t for t in terms if t != "likelihood"]
     sigma = softplus(rho)
     n_samples = eps.shape[0]
-    if complexity:
-        # The complexity cost from sampled weights, exactly as without the trick (no data needed).
-        result = _loss_and_gradients(network, mu, rho, eps, X[:0], y[:0], prior, likelihood, kl_weight,
-                                     complexity)
-        loss, grad_mu, grad_rho = result.loss, result.grad_mu, result.grad_rho
-        log_q, log_prior = result.log_q, result.log_prior
-    else:
-        w = mu + sigma * eps
-        loss, grad_mu, grad_rho = 0.0, np.zeros_like(mu), np.zeros_like(mu)
-        log_q = float(np.mean(-np.sum(_log_softplus(rho)) - 0.5 * np.sum(eps**2, axis=1) - 0.5 * LOG_2PI * mu.size))
-        log_prior = float(np.mean(np.sum(prior.log_density(w), axis=1)))
+    # The complexity cost from sampled weights w = mu + sigma * eps, exactly as in
+    # objective._loss_and_gradients (see the comments there); only the likelihood changes.
+    w = mu + sigma * eps
+    log_prior = np.sum(prior.log_density(w), axis=1)
+    log_q = -np.sum(_log_softplus(rho)) - 0.5 * np.sum(eps**2, axis=1) - 0.5 * LOG_2PI * mu.size
+    df_dw = np.zeros_like(w)
+    loss = np.zeros(n_samples)
+    if "prior" in terms:
+        df_dw -= kl_weight * prior.grad_log_density(w)
+        loss -= kl_weight * log_prior
+    grad_mu = df_dw.mean(axis=0)
+    grad_rho = np.mean(df_dw * eps, axis=0) * expit(rho)
+    if "variational" in terms:
+        grad_rho = grad_rho - kl_weight * _sigmoid_over_softplus(rho)
+        loss += kl_weight * log_q
+
     log_likelihood, d_mu, d_sigma = _local_likelihood(network, mu, sigma, zeta, X, y, likelihood)
     if "likelihood" in terms:
-        loss -= float(log_likelihood.mean())
+        loss -= log_likelihood
         grad_mu = grad_mu - d_mu / n_samples
         grad_rho = grad_rho - d_sigma / n_samples * expit(rho)
-    return LossGradients(loss=float(loss), grad_mu=grad_mu, grad_rho=grad_rho, log_q=log_q,
-                         log_prior=log_prior, log_likelihood=float(log_likelihood.mean()))
+    return LossGradients(loss=float(loss.mean()), grad_mu=grad_mu, grad_rho=grad_rho, log_q=float(log_q.mean()),
+                         log_prior=float(log_prior.mean()), log_likelihood=float(log_likelihood.mean()))
 
 
 def local_loss_and_gradients(
