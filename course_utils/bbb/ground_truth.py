@@ -173,3 +173,82 @@ def linear_predictive_std(X, spread, noise_std: float) -> np.ndarray:
     if np.any(variance < -1e-12 * np.max(np.abs(variance), initial=0.0)):
         raise ValueError("spread must be a positive semi-definite covariance matrix")
     return np.sqrt(np.maximum(variance, 0.0) + noise_std**2)
+
+
+@dataclass(frozen=True)
+class OptimumComparison:
+    """Independent training runs of ``Network((d, 1))`` against the optimal factorized Gaussian.
+
+    Attributes
+    ----------
+    mu_mean, sigma_mean : ndarray of shape (P,)
+        Means over the runs of the trained means and standard deviations.
+    mu_error, sigma_error : ndarray of shape (P,)
+        Their Monte Carlo standard errors: the spread between runs (ddof=1) over sqrt(R).
+    z_mu, z_sigma : ndarray of shape (P,)
+        (run mean - optimum) / standard error: of order 1 when training reaches the optimum
+        within Monte Carlo error.
+    elbo_gap : ndarray of shape (R,)
+        Exact ELBO of the optimum minus that of each run's q, nats (>= 0).
+    """
+
+    mu_mean: np.ndarray
+    sigma_mean: np.ndarray
+    mu_error: np.ndarray
+    sigma_error: np.ndarray
+    z_mu: np.ndarray
+    z_sigma: np.ndarray
+    elbo_gap: np.ndarray
+
+
+def compare_with_optimum(fits, optimum: MeanFieldOptimum, X, y) -> OptimumComparison:
+    """Compare R >= 2 independent Bayes-by-Backprop runs with :func:`mean_field_optimum`.
+
+    Each run ends at a random point near the optimum (Adam with noisy gradients never stops
+    exactly); the spread between independent runs measures that Monte Carlo error, and the
+    z-scores say whether the runs' mean sits on the optimum within it.
+
+    Parameters
+    ----------
+    fits : sequence of BBBFit
+        Runs of ``bbb.fit`` on ``Network((d, 1))`` with a ``GaussianPrior`` and the same data,
+        prior and noise_std, differing only in ``rng``.
+    optimum : MeanFieldOptimum
+        From :func:`mean_field_optimum` on the same X, y, prior sigma and noise_std.
+    X, y : array_like of shapes (n, d) and (n,)
+
+    Returns
+    -------
+    OptimumComparison
+    """
+    from course_utils.bbb.priors import GaussianPrior
+    from course_utils.bbb.training import BBBFit
+
+    fits = list(fits)
+    if len(fits) < 2 or not all(isinstance(fit, BBBFit) for fit in fits):
+        raise TypeError(f"fits must be a sequence of at least two BBBFit results; got {len(fits)} items")
+    if not isinstance(optimum, MeanFieldOptimum):
+        raise TypeError(f"optimum must be a MeanFieldOptimum; got {type(optimum).__name__}")
+    first = fits[0]
+    if not isinstance(first.prior, GaussianPrior) or first.noise_std is None:
+        raise ValueError("fits must come from a regression network with a GaussianPrior")
+    for fit in fits:
+        if fit.prior != first.prior or fit.noise_std != first.noise_std or fit.mu.shape != optimum.mean.shape:
+            raise ValueError("fits must share the prior, noise_std and network of the optimum's problem")
+    prior_sigma, noise_std = first.prior.sigma, first.noise_std
+    X, y, prior_sigma, noise_std = _check_problem(X, y, prior_sigma, noise_std)
+    if X.shape[1] + 1 != optimum.mean.size:
+        raise ValueError(f"X must have {optimum.mean.size - 1} columns like the optimum's problem; got {X.shape[1]}")
+    mu = np.array([fit.mu for fit in fits])
+    sigma = np.array([fit.sigma for fit in fits])
+    root = np.sqrt(len(fits))
+    mu_error, sigma_error = mu.std(axis=0, ddof=1) / root, sigma.std(axis=0, ddof=1) / root
+    tiny = np.finfo(float).tiny
+    design = _design(X)
+    gaps = np.array([optimum.elbo - _linear_elbo(m, s, design, y, prior_sigma, noise_std) for m, s in zip(mu, sigma)])
+    return OptimumComparison(
+        mu_mean=mu.mean(axis=0), sigma_mean=sigma.mean(axis=0), mu_error=mu_error, sigma_error=sigma_error,
+        z_mu=(mu.mean(axis=0) - optimum.mean) / np.maximum(mu_error, tiny),
+        z_sigma=(sigma.mean(axis=0) - optimum.mean_field_std) / np.maximum(sigma_error, tiny),
+        elbo_gap=gaps,
+    )
