@@ -39,36 +39,42 @@ from course_utils.bbb.priors import _check_prior
 
 
 def _local_likelihood(network, mu, sigma, zeta, X, y, likelihood):
-    """ln p(D | sampled pre-activations) (S,) and its gradients in mu and sigma, summed over S."""
-    means, variances = network.unpack(mu[np.newaxis, :]), network.unpack((sigma**2)[np.newaxis, :])
+    """ln p(D | sampled pre-activations), shape (S,), and its gradients in mu and sigma summed over S."""
+    weight_means = network.unpack(mu[np.newaxis, :])
+    weight_variances = network.unpack((sigma**2)[np.newaxis, :])
     a, cache, start = X, [], 0
-    for index, ((M, m_b), (V, v_b)) in enumerate(zip(means, variances)):
+    for index, ((M, m), (V, v)) in enumerate(zip(weight_means, weight_variances)):
         k = M.shape[2]
-        std = np.sqrt(np.matmul(a * a, V[0]) + v_b[0])
         noise = zeta[:, :, start : start + k]
         start += k
-        z = np.matmul(a, M[0]) + m_b[0] + std * noise  # (S, n, k)
-        cache.append((a, std, noise))
-        if index < len(means) - 1:
-            a, slope = _activate(z, network.activation)
-            cache[-1] += (slope,)
-    log_likelihood, g = likelihood.log_density_and_gradient(z, y)
+        std = np.sqrt(np.matmul(a * a, V[0]) + v[0])  # sqrt(delta), (S, n, k) or (n, k)
+        z = np.matmul(a, M[0]) + m[0] + std * noise  # gamma + sqrt(delta) zeta, (S, n, k)
+        slope = None
+        if index < len(weight_means) - 1:
+            a_next, slope = _activate(z, network.activation)
+        cache.append((a, std, noise, slope))
+        if slope is not None:
+            a = a_next
+    log_likelihood, d_z = likelihood.log_density_and_gradient(z, y)
 
-    grad_mu, grad_var = np.empty_like(mu), np.empty_like(mu)  # d ln p / d mu and / d(sigma^2)
-    g_mu, g_var = network.unpack(grad_mu[np.newaxis, :]), network.unpack(grad_var[np.newaxis, :])
-    for index in range(len(means) - 1, -1, -1):
-        a, std, noise = cache[index][:3]
-        # d z / d delta = noise / (2 sqrt(delta)); sigma underflowing to 0 gives std = 0 and no gradient.
-        u = np.divide(g * noise, 2.0 * std, out=np.zeros_like(g), where=std > 0)
+    grad_mu, grad_variance = np.empty_like(mu), np.empty_like(mu)  # of ln p, in mu and in sigma^2
+    grad_mu_layers = network.unpack(grad_mu[np.newaxis, :])
+    grad_variance_layers = network.unpack(grad_variance[np.newaxis, :])
+    for index in range(len(weight_means) - 1, -1, -1):
+        a, std, noise, _ = cache[index]
+        # dz/d(delta) = zeta / (2 sqrt(delta)); a sigma that underflowed to 0 gets no gradient.
+        d_delta = np.divide(d_z * noise, 2.0 * std, out=np.zeros_like(d_z), where=std > 0)
         a_t = a.T if a.ndim == 2 else np.swapaxes(a, 1, 2)
-        g_mu[index][0][0][...] = np.matmul(a_t, g).sum(axis=0)
-        g_mu[index][1][0][...] = g.sum(axis=(0, 1))
-        g_var[index][0][0][...] = np.matmul(a_t * a_t, u).sum(axis=0)
-        g_var[index][1][0][...] = u.sum(axis=(0, 1))
+        (grad_M, grad_m), (grad_V, grad_v) = grad_mu_layers[index], grad_variance_layers[index]
+        grad_M[0] = np.matmul(a_t, d_z).sum(axis=0)  # gamma = a M + m
+        grad_m[0] = d_z.sum(axis=(0, 1))
+        grad_V[0] = np.matmul(a_t * a_t, d_delta).sum(axis=0)  # delta = a^2 V + v
+        grad_v[0] = d_delta.sum(axis=(0, 1))
         if index > 0:
-            M, V = means[index][0][0], variances[index][0][0]
-            g = (np.matmul(g, M.T) + 2.0 * a * np.matmul(u, V.T)) * cache[index - 1][3]
-    return log_likelihood, grad_mu, 2.0 * sigma * grad_var
+            M, V = weight_means[index][0][0], weight_variances[index][0][0]
+            d_a = np.matmul(d_z, M.T) + 2.0 * a * np.matmul(d_delta, V.T)
+            d_z = d_a * cache[index - 1][3]
+    return log_likelihood, grad_mu, 2.0 * sigma * grad_variance  # d/d sigma = 2 sigma d/d(sigma^2)
 
 
 def _local_loss_and_gradients(network, mu, rho, eps, zeta, X, y, prior, likelihood, kl_weight,
