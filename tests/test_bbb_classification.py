@@ -553,3 +553,17 @@ def test_bad_rng_is_named_everywhere(rng, error):
     for call in calls:
         with pytest.raises(error, match=r"rng must be None, a non-negative integer seed or a numpy.random.Generator"):
             call()
+
+
+def test_huge_but_finite_inputs_to_the_helpers_raise_by_name():
+    with pytest.raises(ValueError, match="posterior precision overflow"):
+        bbb.mean_field_optimum(np.full((4, 2), 1e300), np.zeros(4), 1.0, 0.5)
+    with pytest.raises(ValueError, match="predictive variance overflows"):
+        bbb.linear_predictive_std(np.full((3, 2), 1e300), np.ones(3), 0.5)
+    p = classification_problem(3)
+    with pytest.raises(ValueError, match="gradient or its variance overflowed"):
+        bbb.gradient_variance(p["network"], p["mu"] * 1e300, p["rho"], p["X"] * 1e300, p["y"], PRIORS[0], n_draws=2,
+                              rng=0)
+    with pytest.raises(ValueError, match="rho contains NaN"):
+        bbb.softplus(np.array([0.0, np.nan]))
+    assert bbb.softplus(np.array([-np.inf, np.inf])).tolist() == [0.0, np.inf]

@@ -98,8 +98,12 @@ def mean_field_optimum(X, y, prior_sigma: float, noise_std: float) -> MeanFieldO
     """
     X, y, prior_sigma, noise_std = _check_problem(X, y, prior_sigma, noise_std)
     design = _design(X)
+    with np.errstate(over="ignore", invalid="ignore"):
+        precision = design.T @ design / noise_std**2 + np.eye(design.shape[1]) / prior_sigma**2
+    if not np.all(np.isfinite(precision)):
+        raise ValueError("X, noise_std or prior_sigma make the posterior precision overflow: rescale X and y to "
+                         "values of order 1")
     exact = fit_linear_regression(design, y, prior_precision=prior_sigma**-2, noise_precision=noise_std**-2)
-    precision = design.T @ design / noise_std**2 + np.eye(design.shape[1]) / prior_sigma**2
     mean_field_std = 1.0 / np.sqrt(np.diag(precision))
     return MeanFieldOptimum(
         mean=exact.mean,
@@ -163,13 +167,16 @@ def linear_predictive_std(X, spread, noise_std: float) -> np.ndarray:
     spread = _checks.check_finite(_checks.float_array(spread, "spread"), "spread")
     P = X.shape[1] + 1
     design = _design(X)
-    if spread.shape == (P,):
-        variance = design**2 @ spread**2
-    elif spread.shape == (P, P):
-        variance = np.einsum("mi,ij,mj->m", design, spread, design)
-    else:
+    if spread.shape not in ((P,), (P, P)):
         raise ValueError(f"spread must have shape ({P}, {P}) (a covariance) or ({P},) (standard deviations); "
                          f"got shape {spread.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        if spread.ndim == 1:
+            variance = design**2 @ spread**2
+        else:
+            variance = np.einsum("mi,ij,mj->m", design, spread, design)
+    if not np.all(np.isfinite(variance)):
+        raise ValueError("X or spread are too large in magnitude: the predictive variance overflows")
     if np.any(variance < -1e-12 * np.max(np.abs(variance), initial=0.0)):
         raise ValueError("spread must be a positive semi-definite covariance matrix")
     return np.sqrt(np.maximum(variance, 0.0) + noise_std**2)

@@ -211,6 +211,13 @@ def gradient_variance(
         raise TypeError(f"local_reparameterization must be True or False; got {local_reparameterization!r}")
     kl_weight, terms = _check_kl_weight(kl_weight), _check_terms(terms)
     rng = _checks.normalize_rng(rng)
+    return _gradient_variance(network, mu, rho, X, y, prior, likelihood, n_samples, n_draws, local_reparameterization,
+                              kl_weight, terms, rng)
+
+
+@np.errstate(over="ignore", invalid="ignore")  # overflow is reported by name below
+def _gradient_variance(network, mu, rho, X, y, prior, likelihood, n_samples, n_draws, local_reparameterization,
+                       kl_weight, terms, rng) -> GradientVariance:
     P = network.n_params
     grads_mu, grads_rho = np.empty((n_draws, P)), np.empty((n_draws, P))
     start = time.perf_counter()
@@ -224,5 +231,9 @@ def gradient_variance(
             result = _loss_and_gradients(network, mu, rho, eps, X, y, prior, likelihood, kl_weight, terms)
         grads_mu[draw], grads_rho[draw] = result.grad_mu, result.grad_rho
     seconds = (time.perf_counter() - start) / n_draws
-    return GradientVariance(variance_mu=grads_mu.var(axis=0, ddof=1), variance_rho=grads_rho.var(axis=0, ddof=1),
+    variance_mu, variance_rho = grads_mu.var(axis=0, ddof=1), grads_rho.var(axis=0, ddof=1)
+    if not (np.all(np.isfinite(variance_mu)) and np.all(np.isfinite(variance_rho))):
+        raise ValueError("the gradient or its variance overflowed: X, y, mu or rho are too large in magnitude for "
+                         "this network; rescale X and y to values of order 1")
+    return GradientVariance(variance_mu=variance_mu, variance_rho=variance_rho,
                             seconds=seconds)

@@ -19,7 +19,10 @@ def softplus(rho) -> np.ndarray:
     :math:`\rho + \ln(1 + e^{-\rho})`), and for very negative :math:`\rho` it returns
     :math:`e^\rho` to full relative precision.
     """
-    return np.logaddexp(0.0, _checks.as_float_array(rho, "rho"))
+    rho = _checks.as_float_array(rho, "rho")
+    if np.any(np.isnan(rho)):
+        raise ValueError("rho contains NaN values")
+    return np.logaddexp(0.0, rho)
 
 
 def inverse_softplus(sigma) -> np.ndarray:
