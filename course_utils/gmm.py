@@ -12,7 +12,6 @@ that no (n, k) temporaries are built and every block stays in the processor's ca
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +23,10 @@ from course_utils._validation import (
     as_count,
     as_covariances,
     as_data,
+    as_float_array,
     as_generator,
     as_means,
+    as_real,
     as_responsibilities,
     as_weights,
     cholesky_factors,
@@ -71,7 +72,20 @@ def log_gaussian(X, means, covariances) -> np.ndarray:
     X = as_data(X)
     means = as_means(means, X.shape[1])
     covariances = as_covariances(covariances, means.shape[0], X.shape[1])
-    return _log_gaussian_from_cholesky(X, means, cholesky_factors(covariances))
+    return _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky_factors(covariances)))
+
+
+def _finite_log_density(log_density):
+    """``log_density`` itself, or a ValueError where it is -inf (or NaN) for finite input.
+
+    The Mahalanobis term overflows only for a point more than about 1e154 standard
+    deviations from a mean: the true log-density is then below the float range."""
+    if not np.all(np.isfinite(log_density)):
+        raise ValueError(
+            "a point of X lies so many standard deviations (about 1e154 or more) from a component "
+            "mean that its log-density is below the floating-point range; rescale X or widen the covariances"
+        )
+    return log_density
 
 
 def _check_parameters(X, weights, means, covariances):
@@ -92,6 +106,12 @@ def _weighted_log_joint(X, weights, means, cholesky) -> np.ndarray:
     with np.errstate(divide="ignore"):
         log_weights = np.log(weights)
     return log_weights + _log_gaussian_from_cholesky(X, means, cholesky)
+
+
+def _checked_log_joint(X, weights, means, cholesky) -> np.ndarray:
+    """:func:`_weighted_log_joint` for the public functions: -inf only from a zero weight."""
+    with np.errstate(divide="ignore"):
+        return np.log(weights) + _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
 
 
 def _e_step(X, weights, means, cholesky) -> tuple[np.ndarray, float]:
@@ -128,7 +148,12 @@ def e_step(X, weights, means, covariances) -> tuple[np.ndarray, float]:
     log_likelihood : float
         :math:`\sum_n \log \sum_k \pi_k \mathcal N(x_n\mid\mu_k,\Sigma_k)`.
     """
-    return _e_step(*_check_parameters(X, weights, means, covariances))
+    X, weights, means, cholesky = _check_parameters(X, weights, means, covariances)
+    with np.errstate(over="ignore", invalid="ignore"):
+        responsibilities, log_likelihood = _e_step(X, weights, means, cholesky)
+    if not (np.isfinite(log_likelihood) and np.all(np.isfinite(responsibilities))):
+        _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
+    return responsibilities, log_likelihood
 
 
 def _m_step(X, responsibilities, reg_covar) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -172,10 +197,22 @@ def m_step(X, responsibilities, reg_covar: float = 1e-6) -> tuple[np.ndarray, np
     """
     X = as_data(X)
     responsibilities = as_responsibilities(responsibilities, X.shape[0])
-    reg_covar = float(reg_covar)
-    if not np.isfinite(reg_covar) or reg_covar < 0:
-        raise ValueError(f"reg_covar must be a finite number >= 0; got {reg_covar}")
+    reg_covar = _as_tolerance(reg_covar, "reg_covar")
+    _check_spread(X)
     return _m_step(X, responsibilities, reg_covar)
+
+
+def _check_spread(X) -> None:
+    """ValueError unless the sums of squares of deviations in every column of X (the
+    scatter an M-step computes) stay in the floating-point range: a spread (largest
+    deviation from the first row) of 1e-154 or more and below 1e154 / sqrt(n)."""
+    spread = np.max(np.abs(X - X[0]), axis=0)
+    if np.any((spread > 0) & (spread < 1e-154)) or np.any(spread >= 1e154 / np.sqrt(X.shape[0])):
+        raise ValueError(
+            f"X spreads over {spread.min():.3g} to {spread.max():.3g} in its columns: sums of squared "
+            "deviations would leave the floating-point range (about 1e-308 to 1e308); multiply or "
+            "divide X by a constant"
+        )
 
 
 def log_likelihood(X, weights, means, covariances) -> float:
@@ -187,7 +224,7 @@ def log_likelihood(X, weights, means, covariances) -> float:
     -------
     log_likelihood : float
     """
-    log_joint = _weighted_log_joint(*_check_parameters(X, weights, means, covariances))
+    log_joint = _checked_log_joint(*_check_parameters(X, weights, means, covariances))
     return float(np.sum(logsumexp(log_joint, axis=1)))
 
 
@@ -450,12 +487,7 @@ def _start(X, n_components, init, reg_covar, generator, resolution):
 
 
 def _as_tolerance(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0; got {value}")
-    return value
+    return as_real(value, name, minimum=0.0)
 
 
 def fit(
@@ -591,7 +623,8 @@ def sample(weights, means, covariances, n, rng=None) -> tuple[np.ndarray, np.nda
         The component each point was drawn from.
     """
     weights = as_weights(weights)
-    d = np.shape(means)[-1] if np.ndim(means) >= 1 else 1
+    means = as_float_array(means, "means")
+    d = means.shape[-1] if means.ndim >= 1 else 1
     means = as_means(means, d)
     if means.shape[0] != weights.size:
         raise ValueError(

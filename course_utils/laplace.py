@@ -8,14 +8,13 @@ finite differences in ``tests/test_laplace.py``.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import cho_solve, cholesky
 from scipy.special import betaln, expit
 
-from course_utils._validation import as_count, as_data, as_float_array, as_generator, as_positive
+from course_utils._validation import as_count, as_data, as_float_array, as_generator, as_positive, as_real
 
 LOG_2PI = np.log(2.0 * np.pi)
 
@@ -152,7 +151,10 @@ def log_sigmoid(activation) -> np.ndarray:
     -------
     ndarray of the same shape
     """
-    return -np.logaddexp(0.0, -as_float_array(activation, "activation"))
+    activation = as_float_array(activation, "activation")
+    if np.any(np.isnan(activation)):
+        raise ValueError("activation contains NaN values")
+    return -np.logaddexp(0.0, -activation)
 
 
 def laplace_log_evidence(log_joint_at_mode, hessian) -> float:
@@ -174,10 +176,7 @@ def laplace_log_evidence(log_joint_at_mode, hessian) -> float:
     -------
     log_evidence : float
     """
-    if isinstance(log_joint_at_mode, bool) or not isinstance(log_joint_at_mode, numbers.Real):
-        raise TypeError(f"log_joint_at_mode must be a real number; got {type(log_joint_at_mode).__name__}")
-    if not np.isfinite(log_joint_at_mode):
-        raise ValueError(f"log_joint_at_mode must be finite; got {log_joint_at_mode}")
+    log_joint_at_mode = as_real(log_joint_at_mode, "log_joint_at_mode")
     hessian = as_float_array(hessian, "hessian")
     if hessian.ndim != 2 or hessian.shape[0] != hessian.shape[1] or hessian.shape[0] < 1:
         raise ValueError(f"hessian must be a square array of shape (d, d); got shape {hessian.shape}")
