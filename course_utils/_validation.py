@@ -123,14 +123,27 @@ def as_count(value, name: str, *, minimum: int = 1, maximum: int | None = None) 
     return value
 
 
+def as_real(value, name: str, *, minimum: float | None = None, strict: bool = False) -> float:
+    """Return ``value`` as a finite float, optionally >= ``minimum`` (> if ``strict``).
+
+    Booleans, complex numbers, strings and arrays raise TypeError; NaN, inf, an integer
+    too large for a float and a value below the minimum raise ValueError.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {describe(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = np.inf
+    bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum:g}"
+    if not np.isfinite(number) or (minimum is not None and (number < minimum or (strict and number == minimum))):
+        raise ValueError(f"{name} must be a finite number{bound}; got {describe(value)}")
+    return number
+
+
 def as_positive(value, name: str) -> float:
     """Return ``value`` as a finite float > 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0; got {value}")
-    return value
+    return as_real(value, name, minimum=0.0, strict=True)
 
 
 def as_means(means, d: int, name: str = "means") -> np.ndarray:

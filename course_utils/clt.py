@@ -185,6 +185,8 @@ def standardize(values, distribution, n_terms) -> np.ndarray:
     dist = get_distribution(distribution)
     n_terms = as_count(n_terms, "n_terms")
     values = as_float_array(values, "values")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("values contains NaN or inf values")
     return (values - n_terms * dist.mean) / (dist.std * np.sqrt(n_terms))
 
 

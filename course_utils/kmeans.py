@@ -59,12 +59,19 @@ core: skipping points is what makes one core enough.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validation import as_count, as_data, as_float_array, as_generator, as_means, describe
+from course_utils._validation import (
+    as_count,
+    as_data,
+    as_float_array,
+    as_generator,
+    as_means,
+    as_real,
+    describe,
+)
 
 # Bytes of buffers per chunk of rows: large enough that numpy's per-call overhead is
 # amortized over thousands of rows, small enough to stay in a core's cache.
@@ -760,9 +767,7 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=0.0, rng
     n_clusters = _check_n_clusters(n_clusters, n)
     n_init = as_count(n_init, "n_init", minimum=1)
     max_iter = as_count(max_iter, "max_iter", minimum=1)
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0; got {tol!r}")
-    tol = float(tol)
+    tol = as_real(tol, "tol", minimum=0.0)
     if isinstance(init, str):
         if init not in ("k-means++", "random"):
             raise ValueError(f"init must be 'k-means++', 'random' or an array of shape ({n_clusters}, {d}); "

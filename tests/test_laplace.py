@@ -456,7 +456,7 @@ def test_bad_laplace_evidence_input_is_named():
         laplace_log_evidence(0.0, np.ones((2, 3)))
     with pytest.raises(ValueError, match="hessian contains NaN or inf"):
         laplace_log_evidence(0.0, np.array([[np.nan]]))
-    with pytest.raises(ValueError, match="log_joint_at_mode must be finite"):
+    with pytest.raises(ValueError, match="log_joint_at_mode must be a finite number; got"):
         laplace_log_evidence(-np.inf, np.eye(2))
     with pytest.raises(TypeError, match="log_joint_at_mode must be a real number"):
         laplace_log_evidence("0", np.eye(2))
