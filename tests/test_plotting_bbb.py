@@ -116,3 +116,12 @@ def test_pruning_error_mean_field_and_gradient_variance():
     variance = bbb.GradientVariance(np.array([1.0, 2.0]), np.array([3.0, 4.0]), 1e-3)
     fig = plots.plot_gradient_variance({"weights": variance, "local": variance})
     assert labelled(fig) and smallest_font(fig) >= 9
+
+
+def test_reliability_legend_sits_outside_the_panels(calibrations):
+    fig = plots.plot_reliability(calibrations)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = fig.legends[0].get_window_extent(renderer)
+    for ax in fig.axes:
+        assert not legend.overlaps(ax.get_window_extent(renderer))

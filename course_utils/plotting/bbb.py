@@ -295,8 +295,8 @@ def plot_reliability(calibrations: dict):
     matplotlib Figure
     """
     n = len(calibrations)
-    fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 0.4, 4.3), sharey=True, squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 0.4, 4.7), sharey=True, squeeze=False,
+                             layout="constrained")
     for index, (ax, (label, result)) in enumerate(zip(axes[0], calibrations.items())):
         edges = np.asarray(result.bin_edges)
         width = np.diff(edges)
@@ -311,8 +311,10 @@ def plot_reliability(calibrations: dict):
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("confidence: largest predicted probability")
         ax.set_title(f"{label}: ECE {100 * result.ece:.1f} %")
-        ax.legend(loc="upper left", fontsize=9)
     axes[0][0].set_ylabel("accuracy: share predicted correctly")
+    # One legend below the panels: bars can reach any corner of the axes.
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=9)
     return fig
 
 
@@ -331,7 +333,7 @@ def plot_predictive_entropy(entropies: dict, n_classes: int = 10):
     matplotlib Figure
     """
     n = len(entropies)
-    fig, axes = plt.subplots(1, n, figsize=(4.8 * n + 0.4, 4.0), sharey=True, squeeze=False,
+    fig, axes = plt.subplots(1, n, figsize=(4.8 * n + 0.4, 4.6), sharey=True, squeeze=False,
                              constrained_layout=True)
     top = np.log(n_classes)
     bins = np.linspace(0.0, top, 25)
@@ -342,10 +344,12 @@ def plot_predictive_entropy(entropies: dict, n_classes: int = 10):
             ax.hist(values, bins=bins, histtype="step", lw=2, ls=styles[index % 4], color=PALETTE[index % 6],
                     density=True, label=f"{label} (mean {values.mean():.2f})")
         ax.axvline(top, color="black", lw=1, ls=":")
-        ax.text(top, ax.get_ylim()[1] * 0.97, f" ln {n_classes}", ha="right", va="top", fontsize=9)
+        # Just above the axes, at the line: inside, it could sit on a histogram.
+        ax.text(top, 1.01, f"ln {n_classes}", ha="center", va="bottom", fontsize=9, transform=ax.get_xaxis_transform())
         ax.set_xlabel("predictive entropy (nats)")
         ax.set_title(model)
-        ax.legend(loc="upper center", fontsize=9)
+        # Below the axes: the histograms can fill any corner.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
     axes[0][0].set_ylabel("density (per nat)")
     return fig
 
