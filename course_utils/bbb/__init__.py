@@ -73,7 +73,7 @@ from course_utils.bbb.prediction import (
     predict_classes,
 )
 from course_utils.bbb.priors import GaussianPrior, ScaleMixturePrior
-from course_utils.bbb.pruning import prune, prune_by_magnitude, signal_to_noise
+from course_utils.bbb.pruning import prune, prune_by_magnitude, pruning_curve, signal_to_noise
 from course_utils.bbb.toy import toy_regression_data
 from course_utils.bbb.training import Adam, BBBFit, MAPFit, fit, fit_map
 
@@ -124,6 +124,7 @@ __all__ = [
     "predictive_entropy",
     "prune",
     "prune_by_magnitude",
+    "pruning_curve",
     "sample_weights",
     "signal_to_noise",
     "softmax",
