@@ -227,6 +227,12 @@ def logistic_log_joint(nodes, X, y, prior_precision=1.0) -> np.ndarray:
     Returns
     -------
     ndarray of shape (m,)
+
+    Raises
+    ------
+    ValueError
+        If ``nodes`` has not one column per column of ``X``, ``y`` holds other labels than
+        0 and 1 or not one per row, or any input holds NaN or inf.
     """
     X = as_data(X)
     y = _as_labels(y, X.shape[0])
@@ -268,6 +274,12 @@ def logistic_grid_posterior(X, y, prior_precision=1.0, *, n_points=41, half_widt
     Returns
     -------
     GridPosterior
+
+    Raises
+    ------
+    ValueError
+        For bad data (as :func:`logistic_log_joint`) or a grid too large for the dimension
+        (as :func:`grid_posterior`).
     """
     X = as_data(X)
     y = _as_labels(y, X.shape[0])
@@ -293,6 +305,13 @@ def predict_weighted(weights_and_probabilities, X_new) -> np.ndarray:
     Returns
     -------
     probabilities : ndarray of shape (n_new,)
+
+    Raises
+    ------
+    TypeError
+        If ``weights_and_probabilities`` is neither result type.
+    ValueError
+        If ``X_new`` has not one column per weight.
     """
     if isinstance(weights_and_probabilities, GridPosterior):
         points = weights_and_probabilities.nodes
@@ -336,6 +355,12 @@ def logistic_importance_sampling(X, y, prior_precision=1.0, *, n_samples=100_000
     Returns
     -------
     ImportanceEstimate
+
+    Raises
+    ------
+    ValueError
+        For bad data (as :func:`logistic_log_joint`), ``n_samples < 2`` or a
+        non-positive ``degrees_of_freedom``.
     """
     X = as_data(X)
     y = _as_labels(y, X.shape[0])
@@ -383,6 +408,13 @@ def bic(log_likelihood, n_parameters, n_observations) -> float:
     Returns
     -------
     float
+
+    Raises
+    ------
+    TypeError
+        If ``log_likelihood`` is not a real number or a count is not an integer.
+    ValueError
+        If ``log_likelihood`` is not finite, ``n_parameters < 0`` or ``n_observations < 1``.
     """
     if isinstance(log_likelihood, bool) or not isinstance(log_likelihood, numbers.Real):
         raise TypeError(f"log_likelihood must be a real number; got {type(log_likelihood).__name__}")
@@ -419,6 +451,12 @@ def mixture_means_log_joint(means, x, *, sd=1.0, prior_sd=10.0) -> np.ndarray:
     Returns
     -------
     ndarray of shape (m,)
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a non-empty 1-D array, ``means`` not (m, K), either holds NaN or
+        inf, or ``sd`` or ``prior_sd`` is not positive.
     """
     x = as_sample(x)
     s = as_positive(sd, "sd")
@@ -457,6 +495,11 @@ def mixture_means_hessian(means, x, *, sd=1.0, prior_sd=10.0) -> np.ndarray:
     Returns
     -------
     ndarray of shape (K, K)
+
+    Raises
+    ------
+    ValueError
+        As :func:`mixture_means_log_joint`, with ``means`` a 1-D array of shape (K,).
     """
     x = as_sample(x)
     s = as_positive(sd, "sd")

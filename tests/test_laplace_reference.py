@@ -246,3 +246,17 @@ def test_bad_input_gets_messages_that_name_the_argument():
         mixture_means_log_joint([0.0, 1.0], [0.0, 1.0], sd=0.0)
     with pytest.raises(ValueError, match="x must be a 1-D"):
         mixture_means_hessian([0.0, 1.0], np.zeros((2, 2)))
+
+
+def test_bad_sampling_and_mixture_input_gets_messages_that_name_the_argument():
+    X, y, alpha = logistic_problem(1)
+    with pytest.raises(ValueError, match="n_samples must be at least 2"):
+        logistic_importance_sampling(X, y, alpha, n_samples=1)
+    with pytest.raises(ValueError, match="degrees_of_freedom must be a finite number > 0"):
+        logistic_importance_sampling(X, y, alpha, degrees_of_freedom=0.0)
+    with pytest.raises(ValueError, match="means must be a 2-D array"):
+        mixture_means_log_joint(np.zeros((2, 2, 2)), [0.0, 1.0])
+    with pytest.raises(TypeError, match="means must be convertible"):
+        mixture_means_log_joint("ab", [0.0, 1.0])
+    with pytest.raises(ValueError, match="means must be a 1-D array"):
+        mixture_means_hessian(np.zeros((2, 2)), [0.0, 1.0])
