@@ -19,7 +19,7 @@ import numpy as np
 from scipy import stats
 from scipy.special import expit, logsumexp
 
-from course_utils._validation import _as_float_array, as_count, as_data, as_positive, as_sample
+from course_utils._validation import as_count, as_data, as_float_array, as_positive, as_sample
 from course_utils.laplace import fit_logistic_regression
 
 LOG_2PI = np.log(2.0 * np.pi)
@@ -118,7 +118,7 @@ def _as_center(center) -> np.ndarray:
 
 
 def _as_labels(y, n: int) -> np.ndarray:
-    labels = _as_float_array(y, "y")
+    labels = as_float_array(y, "y")
     if labels.shape != (n,):
         raise ValueError(f"y must be a 1-D array with one label per row of X ({n} rows); got shape {labels.shape}")
     outside = labels[(labels != 0.0) & (labels != 1.0)]
@@ -461,7 +461,7 @@ def mixture_means_log_joint(means, x, *, sd=1.0, prior_sd=10.0) -> np.ndarray:
     x = as_sample(x)
     s = as_positive(sd, "sd")
     tau = as_positive(prior_sd, "prior_sd")
-    means = _as_float_array(means, "means")
+    means = as_float_array(means, "means")
     means = as_data(means[np.newaxis, :] if means.ndim == 1 else means, "means")
     K = means.shape[1]
     total = np.zeros(means.shape[0])
