@@ -1,0 +1,49 @@
+"""Explore cells and figure storage: what a learner sees with and without a kernel."""
+
+import base64
+import io
+
+import matplotlib.pyplot as plt
+import pytest
+from PIL import Image
+
+from course_utils import widgets
+from course_utils.plotting import retina_png, use_house_style
+
+
+def test_explore_stores_a_human_line_instead_of_a_widget_repr(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kwargs: shown.append((obj, kwargs)) or None)
+    use_house_style()
+
+    def draw(width):
+        figure, ax = plt.subplots()
+        ax.plot([0, width])
+        return figure
+
+    widgets.explore(draw, width=widgets.float_slider(1.0, 0.0, 2.0, 0.1, "width w"))
+    controls, kwargs = shown[0]
+    assert kwargs.get("raw") is True
+    assert "application/vnd.jupyter.widget-view+json" in controls
+    assert controls["text/plain"].startswith("Controls (width w) redraw the figure below")
+    assert "running kernel" in controls["text/plain"] and "HBox" not in controls["text/plain"]
+    assert "running kernel" in controls["text/html"]
+    assert shown[1][1].get("display_id") is True  # the figure for the starting values
+
+
+def test_retina_png_doubles_the_pixels_and_reports_the_display_size():
+    use_house_style()
+    figure, ax = plt.subplots(figsize=(4.0, 3.0))
+    ax.plot([0, 1], [0, 1])
+    png, metadata = retina_png(figure)
+    plt.close(figure)
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.mode == "P"
+    assert image.width == pytest.approx(2 * metadata["width"], abs=1)
+    assert image.height == pytest.approx(2 * metadata["height"], abs=1)
+    # At 96 CSS pixels per inch the figure shows at its size in inches (bbox "tight" trims
+    # the margin, so it is at most that).
+    assert 300 <= metadata["width"] <= 4.0 * 96 and 200 <= metadata["height"] <= 3.0 * 96
+    assert base64.b64encode(png)  # storable in a notebook
