@@ -57,6 +57,21 @@ def test_lesson_has_slide_metadata_chosen_per_cell(path):
     assert "-" in types or "subslide" in types or "fragment" in types
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lesson_file_stays_under_3_mb(path):
+    assert path.stat().st_size < 3_000_000, f"{path.name}: {path.stat().st_size / 1e6:.2f} MB"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_explore_cells_store_a_human_line_not_a_widget_repr(path):
+    """Where no kernel runs (site, student edition, viewers) the stored text is what shows."""
+    explore_cells = [c for c in read(path).cells if c.cell_type == "code" and "widgets.explore(" in c.source]
+    for cell in explore_cells:
+        texts = [o.get("data", {}).get("text/plain", "") for o in cell.outputs]
+        assert not any("children=" in text for text in texts), f"{path.name}: a widget repr is stored"
+        assert any("need a running kernel" in text for text in texts), f"{path.name}: no line for the controls"
+
+
 def tags(cell) -> list[str]:
     return cell.metadata.get("tags", [])
 

@@ -68,10 +68,18 @@ def use_house_style() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        # pyplot loads its backend lazily, and the inline backend registers its own PNG
-        # formatter when it loads: load it first so that this formatter is the one kept.
-        plt.switch_backend(matplotlib.get_backend())
+        load_backend()
         shell.display_formatter.formatters["image/png"].for_type(Figure, retina_png)
+
+
+def load_backend() -> None:
+    """Load pyplot's backend now rather than at the first figure.
+
+    pyplot loads its backend lazily, and the inline backend, when it loads, registers its
+    own PNG formatter and switches interactive mode on: done first, neither undoes the
+    settings made after it here.
+    """
+    plt.switch_backend(matplotlib.get_backend())
 
 
 def retina_png(figure) -> tuple[bytes, dict]:
@@ -120,6 +128,25 @@ def covariance_ellipse(ax, mean, covariance, n_std: float = 2.0, **style) -> Ell
     ellipse = Ellipse(tuple(mean), width, height, angle=angle, **style)
     ax.add_patch(ellipse)
     return ellipse
+
+
+def hold_new_figures() -> tuple[bool, set]:
+    """Stop pyplot from showing the figures that code creates from now on; see :func:`take_new_figures`."""
+    was_interactive = plt.isinteractive()
+    plt.ioff()
+    return was_interactive, set(plt.get_fignums())
+
+
+def take_new_figures(held: tuple[bool, set]) -> list[tuple[bytes, dict]]:
+    """The figures created since :func:`hold_new_figures` as retina PNGs, closed, pyplot restored."""
+    was_interactive, before = held
+    new = [plt.figure(number) for number in plt.get_fignums() if number not in before]
+    images = [retina_png(figure) for figure in new]
+    for figure in new:
+        plt.close(figure)
+    if was_interactive:
+        plt.ion()
+    return images
 
 
 def close(figure) -> None:
