@@ -264,7 +264,7 @@ def plot_missing_heights(observed, filled, hidden_values, fits, *, axis_labels=(
     filled = np.asarray(filled, dtype=float)
     missing_rows = np.isnan(observed[:, 1])
     complete = observed[~missing_rows]
-    fig, ax = plt.subplots(figsize=(7.0, 5.6))
+    fig, ax = plt.subplots(figsize=(7.0, 5.2))
     ax.scatter(complete[:, 0], complete[:, 1], s=12, color="0.6", label="complete pairs")
     ax.scatter(filled[missing_rows, 0], np.asarray(hidden_values, dtype=float), s=16, facecolors="none",
                edgecolors=SKY, lw=1.0, label="hidden values (unknown to EM)")
@@ -278,6 +278,5 @@ def plot_missing_heights(observed, filled, hidden_values, fits, *, axis_labels=(
     ax.set_ylabel(axis_labels[1])
     ax.set_title("Filled-in values lie on a line; the data scatter about it")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2)
-    ax.set_aspect("equal", adjustable="datalim")
     fig.tight_layout()
     return fig
