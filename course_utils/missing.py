@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validation import as_count, cholesky_factors
+from course_utils._validation import as_count, as_float_array, as_real, cholesky_factors
 from course_utils.gmm import LOG_2PI
 
 __all__ = ["MissingNormalResult", "e_step", "fit", "m_step", "observed_log_likelihood"]
@@ -29,10 +29,7 @@ __all__ = ["MissingNormalResult", "e_step", "fit", "m_step", "observed_log_likel
 
 def _as_incomplete_data(X, name: str = "X") -> np.ndarray:
     """``X`` as a float (n, d) array in which NaN marks a missing value and nothing is inf."""
-    try:
-        array = np.asarray(X, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be convertible to a float array; {error}") from None
+    array = as_float_array(X, name, "an array of real numbers (NaN where a value is missing)")
     if array.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array of shape (n, d); got shape {array.shape}")
     if array.shape[0] < 1 or array.shape[1] < 1:
@@ -56,12 +53,12 @@ def _as_incomplete_data(X, name: str = "X") -> np.ndarray:
 
 
 def _as_parameters(mean, covariance, d: int) -> tuple[np.ndarray, np.ndarray]:
-    mean = np.asarray(mean, dtype=float)
+    mean = as_float_array(mean, "mean")
     if mean.shape != (d,):
         raise ValueError(f"mean must have shape ({d},) to match X; got shape {mean.shape}")
     if not np.all(np.isfinite(mean)):
         raise ValueError("mean contains NaN or inf values")
-    covariance = np.asarray(covariance, dtype=float)
+    covariance = as_float_array(covariance, "covariance")
     if covariance.shape != (d, d):
         raise ValueError(f"covariance must have shape ({d}, {d}) to match X; got shape {covariance.shape}")
     if not np.all(np.isfinite(covariance)):
@@ -219,13 +216,13 @@ def m_step(filled, conditional_covariance) -> tuple[np.ndarray, np.ndarray]:
         For wrong shapes, NaN or inf, or a ``conditional_covariance`` that is not symmetric
         positive semi-definite.
     """
-    filled = np.asarray(filled, dtype=float)
+    filled = as_float_array(filled, "filled")
     if filled.ndim != 2 or filled.shape[0] < 1:
         raise ValueError(f"filled must be a 2-D array of shape (n, d); got shape {filled.shape}")
     if not np.all(np.isfinite(filled)):
         raise ValueError("filled contains NaN or inf values; pass the filled-in data from e_step")
     d = filled.shape[1]
-    conditional_covariance = np.asarray(conditional_covariance, dtype=float)
+    conditional_covariance = as_float_array(conditional_covariance, "conditional_covariance")
     if conditional_covariance.shape != (d, d):
         raise ValueError(
             f"conditional_covariance must have shape ({d}, {d}) to match filled; "
@@ -299,10 +296,7 @@ def fit(X, mean=None, covariance=None, *, max_iter: int = 1000, tol: float = 1e-
     X = _as_incomplete_data(X)
     n, d = X.shape
     max_iter = as_count(max_iter, "max_iter", minimum=0)
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.floating, np.integer)):
-        raise TypeError(f"tol must be a real number; got {tol!r} of type {type(tol).__name__}")
-    if not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0; got {tol}")
+    tol = as_real(tol, "tol", minimum=0.0)
     if mean is None:
         mean = np.nanmean(X, axis=0)
     if covariance is None:

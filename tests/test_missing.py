@@ -152,7 +152,8 @@ def test_fit_with_max_iter_zero_returns_the_default_start():
         (np.array([[1.0, np.inf], [2.0, 3.0], [1.0, 1.0]]), "inf values"),
         (np.array([[1.0, 2.0], [np.nan, np.nan], [1.0, 0.0]]), "no observed value (first: row 1)"),
         (np.array([[1.0, 2.0], [2.0, np.nan], [1.0, np.nan]]), "column 1 has 1"),
-        ([["a", "b"]], "convertible to a float array"),
+        ([["a", "b"]], "got strings"),
+        ([[1 + 2j, 1.0]], "complex"),
     ],
 )
 def test_bad_data_is_named(X, words):
