@@ -134,6 +134,15 @@ def test_missing_heights_figure():
     close(fig)
 
 
+def test_missing_heights_figure_names_bad_input():
+    observed = np.array([[170.0, np.nan], [180.0, 181.0], [175.0, 176.0]])
+    fit = (np.zeros(2), np.eye(2))
+    with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
+        plot_missing_heights(observed, np.zeros((3, 3)), [172.0], {"a": fit})
+    with pytest.raises(ValueError, match="one to three"):
+        plot_missing_heights(observed, np.nan_to_num(observed), [172.0], {str(i): fit for i in range(4)})
+
+
 def test_the_legend_check_can_fail():
     import matplotlib.pyplot as plt
 

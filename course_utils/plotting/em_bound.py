@@ -259,9 +259,21 @@ def plot_missing_heights(observed, filled, hidden_values, fits, *, axis_labels=(
     Returns
     -------
     fig : matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If ``observed`` and ``filled`` are not both (n, 2), or ``fits`` holds more than three
+        fits or none.
     """
     observed = np.asarray(observed, dtype=float)
     filled = np.asarray(filled, dtype=float)
+    if observed.ndim != 2 or observed.shape[1] != 2 or filled.shape != observed.shape:
+        raise ValueError(
+            f"observed and filled must both have shape (n, 2); got {observed.shape} and {filled.shape}"
+        )
+    if not 1 <= len(fits) <= 3:
+        raise ValueError(f"fits must hold one to three (mean, covariance) pairs; got {len(fits)}")
     missing_rows = np.isnan(observed[:, 1])
     complete = observed[~missing_rows]
     fig, ax = plt.subplots(figsize=(7.0, 5.2))
