@@ -12,6 +12,7 @@ that no (n, k) temporaries are built and every block stays in the processor's ca
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
