@@ -2,13 +2,15 @@
 
 The figure for the controls' initial values is displayed as an ordinary image output,
 so a notebook without a widget frontend (nbval, a static HTML export, a viewer on the
-web) still shows a sensible figure. Moving a control re-renders the figure and replaces
-that same output in place through its display id. ipywidgets is imported only when a
-control is built.
+web) still shows a sensible figure, and the controls' own output carries one human line
+for those places instead of a widget repr. Moving a control re-renders the figure and
+replaces that same output in place through its display id. ipywidgets is imported only
+when a control is built.
 """
 
 from __future__ import annotations
 
+import html
 import sys
 from collections.abc import Callable
 
@@ -62,7 +64,12 @@ def explore(draw: Callable, **controls) -> None:
     def current_figure():
         return draw(**{name: control.value for name, control in controls.items()})
 
-    display(_ipywidgets().HBox(list(controls.values())))
+    box = _ipywidgets().HBox(list(controls.values()))
+    bundle = box._repr_mimebundle_()
+    line = static_line(controls)
+    bundle["text/plain"] = line
+    bundle["text/html"] = f"<p><em>{html.escape(line)}</em></p>"
+    display(bundle, raw=True)
     figure = current_figure()
     handle = display(figure, display_id=True)
     close(figure)
@@ -74,6 +81,15 @@ def explore(draw: Callable, **controls) -> None:
 
     for control in controls.values():
         control.observe(redraw, names="value")
+
+
+def static_line(controls: dict) -> str:
+    """The sentence shown where the live controls cannot be: what they do, and what they need."""
+    names = ", ".join(getattr(control, "description", name) or name for name, control in controls.items())
+    return (
+        f"Controls ({names}) redraw the figure below when moved; they need a running kernel: "
+        "run this cell in JupyterLab to use them."
+    )
 
 
 class Progress:
