@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from course_utils._validation import as_count
+from course_utils._validation import as_count, as_float_array, as_generator
 
 #: Shevtsova (2011), arXiv:1111.6554: the Berry-Esseen inequality holds with this constant
 #: for identically distributed summands (the best constant is known to be >= 0.4097).
@@ -145,7 +145,7 @@ def sample_sums(distribution, n_terms, n_sums, rng=None) -> np.ndarray:
     dist = get_distribution(distribution)
     n_terms = as_count(n_terms, "n_terms")
     n_sums = as_count(n_sums, "n_sums")
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     # Draw the (n_sums, n_terms) table a block of rows at a time so memory stays bounded
     # (about 16 MB) whatever the product n_sums * n_terms.
     rows_per_block = max(1, 2**21 // n_terms)
@@ -184,7 +184,9 @@ def standardize(values, distribution, n_terms) -> np.ndarray:
     """
     dist = get_distribution(distribution)
     n_terms = as_count(n_terms, "n_terms")
-    values = np.asarray(values, dtype=float)
+    values = as_float_array(values, "values")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("values contains NaN or inf values")
     return (values - n_terms * dist.mean) / (dist.std * np.sqrt(n_terms))
 
 
@@ -368,7 +370,7 @@ class PowerLawFit:
 
     def __call__(self, n_terms) -> np.ndarray:
         """The fitted :math:`c N^b` at ``n_terms`` (array_like)."""
-        return self.prefactor * np.asarray(n_terms, dtype=float) ** self.slope
+        return self.prefactor * as_float_array(n_terms, "n_terms") ** self.slope
 
 
 def fit_power_law(n_terms, distances) -> PowerLawFit:
@@ -385,8 +387,8 @@ def fit_power_law(n_terms, distances) -> PowerLawFit:
     -------
     PowerLawFit
     """
-    n_terms = np.asarray(n_terms, dtype=float)
-    distances = np.asarray(distances, dtype=float)
+    n_terms = as_float_array(n_terms, "n_terms")
+    distances = as_float_array(distances, "distances")
     if n_terms.ndim != 1 or distances.shape != n_terms.shape:
         raise ValueError(
             "n_terms and distances must be 1-D arrays of the same shape (m,); "

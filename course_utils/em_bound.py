@@ -17,7 +17,6 @@ Shapes: data ``X`` is (n, d), ``q`` (n, k), ``weights`` (k,), ``means`` (k, d),
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,11 +25,13 @@ from scipy.special import gammaln, logsumexp, multigammaln, xlogy
 
 from course_utils._validation import (
     as_data,
+    as_float_array,
+    as_real,
     as_responsibilities,
     as_rows_on_simplex,
     cholesky_factors,
 )
-from course_utils.gmm import _check_parameters, _log_gaussian_from_cholesky, _weighted_log_joint
+from course_utils.gmm import _check_parameters, _check_spread, _checked_log_joint, _log_gaussian_from_cholesky
 
 __all__ = [
     "MixturePrior",
@@ -47,7 +48,7 @@ def _log_joint_and_q(X, q, weights, means, covariances) -> tuple[np.ndarray, np.
     """Validated log pi_k + log N(x_n | mu_k, Sigma_k), shape (n, k), and q, shape (n, k)."""
     X, weights, means, cholesky = _check_parameters(X, weights, means, covariances)
     q = as_rows_on_simplex(q, X.shape[0], weights.size, "q")
-    return _weighted_log_joint(X, weights, means, cholesky), q
+    return _checked_log_joint(X, weights, means, cholesky), q
 
 
 def _sum_q_times(q: np.ndarray, log_values: np.ndarray) -> float:
@@ -180,7 +181,8 @@ class MixturePrior:
         concentration = _as_real(self.concentration, "concentration")
         if concentration < 1:
             raise ValueError(f"concentration must be >= 1 (a Dirichlet mode inside the simplex); got {concentration}")
-        mean = np.asarray(self.mean, dtype=float)
+        # Copies: the frozen arrays below must not be the caller's own.
+        mean = np.array(as_float_array(self.mean, "mean"))
         if mean.ndim != 1 or mean.size < 1:
             raise ValueError(f"mean must be a 1-D array of shape (d,); got shape {mean.shape}")
         if not np.all(np.isfinite(mean)):
@@ -192,7 +194,7 @@ class MixturePrior:
         degrees_of_freedom = _as_real(self.degrees_of_freedom, "degrees_of_freedom")
         if degrees_of_freedom <= d - 1:
             raise ValueError(f"degrees_of_freedom must be > d - 1 = {d - 1}; got {degrees_of_freedom}")
-        scale = np.asarray(self.scale, dtype=float)
+        scale = np.array(as_float_array(self.scale, "scale"))
         if scale.shape != (d, d):
             raise ValueError(f"scale must have shape ({d}, {d}) to match mean; got shape {scale.shape}")
         if not np.all(np.isfinite(scale)):
@@ -216,12 +218,7 @@ class MixturePrior:
 
 
 def _as_real(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value}")
-    return value
+    return as_real(value, name)
 
 
 def _check_prior(prior, d: int | None) -> MixturePrior:
@@ -305,7 +302,7 @@ def log_posterior(X, weights, means, covariances, prior: MixturePrior) -> float:
     """
     X, weights, means, cholesky = _check_parameters(X, weights, means, covariances)
     prior = _check_prior(prior, X.shape[1])
-    log_joint = _weighted_log_joint(X, weights, means, cholesky)
+    log_joint = _checked_log_joint(X, weights, means, cholesky)
     log_likelihood = float(np.sum(logsumexp(log_joint, axis=1)))
     return log_likelihood + _log_prior(weights, means, cholesky, prior)
 
@@ -344,6 +341,7 @@ def map_m_step(X, responsibilities, prior: MixturePrior) -> tuple[np.ndarray, np
     n, d = X.shape
     responsibilities = as_responsibilities(responsibilities, n)
     prior = _check_prior(prior, d)
+    _check_spread(X)
     k = responsibilities.shape[1]
 
     counts = responsibilities.sum(axis=0)

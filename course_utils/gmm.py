@@ -12,18 +12,21 @@ that no (n, k) temporaries are built and every block stays in the processor's ca
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 
+from course_utils import kmeans
 from course_utils._validation import (
     as_count,
     as_covariances,
     as_data,
+    as_float_array,
+    as_generator,
     as_means,
+    as_real,
     as_responsibilities,
     as_weights,
     cholesky_factors,
@@ -69,7 +72,20 @@ def log_gaussian(X, means, covariances) -> np.ndarray:
     X = as_data(X)
     means = as_means(means, X.shape[1])
     covariances = as_covariances(covariances, means.shape[0], X.shape[1])
-    return _log_gaussian_from_cholesky(X, means, cholesky_factors(covariances))
+    return _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky_factors(covariances)))
+
+
+def _finite_log_density(log_density):
+    """``log_density`` itself, or a ValueError where it is -inf (or NaN) for finite input.
+
+    The Mahalanobis term overflows only for a point more than about 1e154 standard
+    deviations from a mean: the true log-density is then below the float range."""
+    if not np.all(np.isfinite(log_density)):
+        raise ValueError(
+            "a point of X lies so many standard deviations (about 1e154 or more) from a component "
+            "mean that its log-density is below the floating-point range; rescale X or widen the covariances"
+        )
+    return log_density
 
 
 def _check_parameters(X, weights, means, covariances):
@@ -90,6 +106,12 @@ def _weighted_log_joint(X, weights, means, cholesky) -> np.ndarray:
     with np.errstate(divide="ignore"):
         log_weights = np.log(weights)
     return log_weights + _log_gaussian_from_cholesky(X, means, cholesky)
+
+
+def _checked_log_joint(X, weights, means, cholesky) -> np.ndarray:
+    """:func:`_weighted_log_joint` for the public functions: -inf only from a zero weight."""
+    with np.errstate(divide="ignore"):
+        return np.log(weights) + _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
 
 
 def _e_step(X, weights, means, cholesky) -> tuple[np.ndarray, float]:
@@ -126,7 +148,12 @@ def e_step(X, weights, means, covariances) -> tuple[np.ndarray, float]:
     log_likelihood : float
         :math:`\sum_n \log \sum_k \pi_k \mathcal N(x_n\mid\mu_k,\Sigma_k)`.
     """
-    return _e_step(*_check_parameters(X, weights, means, covariances))
+    X, weights, means, cholesky = _check_parameters(X, weights, means, covariances)
+    with np.errstate(over="ignore", invalid="ignore"):
+        responsibilities, log_likelihood = _e_step(X, weights, means, cholesky)
+    if not (np.isfinite(log_likelihood) and np.all(np.isfinite(responsibilities))):
+        _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
+    return responsibilities, log_likelihood
 
 
 def _m_step(X, responsibilities, reg_covar) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -170,10 +197,22 @@ def m_step(X, responsibilities, reg_covar: float = 1e-6) -> tuple[np.ndarray, np
     """
     X = as_data(X)
     responsibilities = as_responsibilities(responsibilities, X.shape[0])
-    reg_covar = float(reg_covar)
-    if not np.isfinite(reg_covar) or reg_covar < 0:
-        raise ValueError(f"reg_covar must be a finite number >= 0; got {reg_covar}")
+    reg_covar = _as_tolerance(reg_covar, "reg_covar")
+    _check_spread(X)
     return _m_step(X, responsibilities, reg_covar)
+
+
+def _check_spread(X) -> None:
+    """ValueError unless the sums of squares of deviations in every column of X (the
+    scatter an M-step computes) stay in the floating-point range: a spread (largest
+    deviation from the first row) of 1e-154 or more and below 1e154 / sqrt(n)."""
+    spread = np.max(np.abs(X - X[0]), axis=0)
+    if np.any((spread > 0) & (spread < 1e-154)) or np.any(spread >= 1e154 / np.sqrt(X.shape[0])):
+        raise ValueError(
+            f"X spreads over {spread.min():.3g} to {spread.max():.3g} in its columns: sums of squared "
+            "deviations would leave the floating-point range (about 1e-308 to 1e308); multiply or "
+            "divide X by a constant"
+        )
 
 
 def log_likelihood(X, weights, means, covariances) -> float:
@@ -185,7 +224,7 @@ def log_likelihood(X, weights, means, covariances) -> float:
     -------
     log_likelihood : float
     """
-    log_joint = _weighted_log_joint(*_check_parameters(X, weights, means, covariances))
+    log_joint = _checked_log_joint(*_check_parameters(X, weights, means, covariances))
     return float(np.sum(logsumexp(log_joint, axis=1)))
 
 
@@ -294,8 +333,14 @@ def _em_sweep(X, weights, means, cholesky, responsibilities_out):
     return total, counts, sums, scatter
 
 
-def _m_step_from_statistics(counts, sums, scatter, centres, reg_covar):
-    """The M-step of :func:`m_step` from the statistics of :func:`_em_sweep`."""
+def _m_step_from_statistics(counts, sums, scatter, centres, reg_covar, extent):
+    """The M-step of :func:`m_step` from the statistics of :func:`_em_sweep`.
+
+    Also returns which components' covariances may have lost digits (see
+    :func:`_run_em`): those whose mean moved by more than about its own spread, where
+    the update below subtracts nearly equal numbers, and those far tighter than the
+    data's ``extent`` (d,), whose whitened data were differences of large numbers.
+    """
     d = sums.shape[1]
     floored = counts + 10 * np.finfo(float).eps
     weights = floored / floored.sum()
@@ -311,26 +356,47 @@ def _m_step_from_statistics(counts, sums, scatter, centres, reg_covar):
     covariances += counts[:, np.newaxis, np.newaxis] * shift[:, :, np.newaxis] * shift[:, np.newaxis, :]
     covariances /= floored[:, np.newaxis, np.newaxis]
     covariances = 0.5 * (covariances + covariances.transpose(0, 2, 1))
+    spread_about_centres = np.diagonal(scatter, axis1=1, axis2=2)
+    inexact = np.any(
+        (counts[:, np.newaxis] * shift**2 > 0.5 * spread_about_centres)
+        | (spread_about_centres < 1e-6 * counts[:, np.newaxis] * extent**2),
+        axis=1,
+    )
     covariances.reshape(-1, d * d)[:, :: d + 1] += reg_covar
-    return weights, means, covariances
+    return weights, means, covariances, inexact
 
 
-def _cholesky_or_raise(covariances, iteration: int, reg_covar: float, resolution: float) -> np.ndarray:
+def _scatter(X, weights, mean):
+    """sum_n w_n (x_n - mean)(x_n - mean)^T, shape (d, d), by blocks of rows."""
+    d = X.shape[1]
+    scatter = np.zeros((d, d))
+    rows = _rows_per_block(1, d)
+    for start in range(0, X.shape[0], rows):
+        centred = X[start : start + rows] - mean
+        scatter += (weights[start : start + rows] * centred.T) @ centred
+    return scatter
+
+
+def _cholesky_or_raise(covariances, iteration: int, reg_covar: float, resolution) -> np.ndarray:
     """Cholesky factors of the covariances, or a ValueError if one is singular.
 
     Singular to working precision counts as singular: without reg_covar a collapsed
     component is left with a covariance made of rounding errors (a variance below
-    ``resolution``, the square of the spacing of floats at the data's magnitude, or a
-    condition number beyond 1/eps), which a Cholesky factorization may happen to accept.
+    ``resolution`` (d,), the square of the spacing of floats at each column's magnitude,
+    or a correlation matrix whose condition number is beyond 1/eps), which a Cholesky
+    factorization may happen to accept. The test is on the correlation matrix, so that
+    it does not depend on the units of the columns (spreads 1e8 apart are fine).
     """
-    eigenvalues = np.linalg.eigvalsh(covariances)
-    d = covariances.shape[-1]
-    floor = np.maximum(d * np.finfo(float).eps * np.abs(eigenvalues[:, -1]), resolution)
-    if np.all(eigenvalues[:, 0] > floor):
-        try:
-            return np.linalg.cholesky(covariances)
-        except np.linalg.LinAlgError:
-            pass
+    variances = np.diagonal(covariances, axis1=1, axis2=2)
+    if np.all(variances > resolution):
+        std = np.sqrt(variances)
+        eigenvalues = np.linalg.eigvalsh(covariances / (std[:, :, np.newaxis] * std[:, np.newaxis, :]))
+        d = covariances.shape[-1]
+        if np.all(eigenvalues[:, 0] > d * np.finfo(float).eps * eigenvalues[:, -1]):
+            try:
+                return np.linalg.cholesky(covariances)
+            except np.linalg.LinAlgError:
+                pass
     when = "at the start" if iteration == 0 else f"after iteration {iteration}"
     raise ValueError(
         f"a covariance became singular {when}: a component collapsed onto too few points; "
@@ -338,20 +404,31 @@ def _cholesky_or_raise(covariances, iteration: int, reg_covar: float, resolution
     )
 
 
-def _resolution(X) -> float:
-    """Variance below which a component's spread is rounding noise at the data's magnitude."""
-    return float((10 * np.finfo(float).eps * np.max(np.abs(X))) ** 2)
+def _resolution(X, scale) -> np.ndarray:
+    """Variances (d,) below which a component's spread is rounding noise at the magnitude
+    of each column of the data ``X`` (in working units: divided by ``scale`` squared).
+
+    A component on a single point x keeps a variance of about (10 eps x)^2 from the
+    floor on N_k in the means; 100 eps leaves room for that."""
+    return (100 * np.finfo(float).eps * (np.max(np.abs(X), axis=0) / scale)) ** 2
 
 
-def _run_em(X, weights, means, covariances, cholesky, max_iter, tol, reg_covar) -> GMMResult:
+def _run_em(X, weights, means, covariances, cholesky, max_iter, tol, reg_covar, resolution) -> GMMResult:
+    """EM iterations in working coordinates (see :func:`fit`)."""
     n = X.shape[0]
-    resolution = _resolution(X)
+    extent = np.max(np.abs(X), axis=0)
     responsibilities = np.empty((n, means.shape[0]))
     log_lik, *statistics = _em_sweep(X, weights, means, cholesky, responsibilities)
     history = []
     converged = False
     for iteration in range(1, max_iter + 1):
-        weights, means, covariances = _m_step_from_statistics(*statistics, means, reg_covar)
+        weights, means, covariances, inexact = _m_step_from_statistics(*statistics, means, reg_covar, extent)
+        # Where the streamed update may have cancelled, one more pass computes the
+        # scatter about the new mean directly, as m_step does (issue 16).
+        for component in np.flatnonzero(inexact):
+            scatter = _scatter(X, responsibilities[:, component], means[component])
+            covariances[component] = 0.5 * (scatter + scatter.T) / (statistics[0][component] + 10 * np.finfo(float).eps)
+            covariances[component].flat[:: X.shape[1] + 1] += reg_covar
         cholesky = _cholesky_or_raise(covariances, iteration, reg_covar, resolution)
         previous = log_lik
         log_lik, *statistics = _em_sweep(X, weights, means, cholesky, responsibilities)
@@ -388,35 +465,29 @@ def _check_init(init, X, n_components: int):
     return weights, means, covariances, cholesky
 
 
-def _start(X, n_components, init, reg_covar, generator):
+def _start(X, n_components, init, reg_covar, generator, resolution):
     """Starting parameters (weights, means, covariances, cholesky) for one run."""
     if not isinstance(init, str):
         return init
     n, d = X.shape
     if init == "kmeans":
-        from course_utils import kmeans
-
         labels = kmeans.fit(X, n_components, rng=generator).labels
         hard = np.zeros((n, n_components))
         hard[np.arange(n), labels] = 1.0
         weights, means, covariances = _m_step(X, hard, reg_covar)
     else:
-        # k distinct data points as means, each with the covariance of all the data.
-        means = X[generator.choice(n, size=n_components, replace=False)]
+        # k data points with pairwise different values as means (distinct row indices
+        # could repeat a point), each with the covariance of all the data.
+        means = X[kmeans._distinct_rows(X, n_components, generator, "n_components")]
         spread = np.cov(X, rowvar=False, bias=True).reshape(d, d)
         spread.flat[:: d + 1] += reg_covar
         covariances = np.repeat(spread[np.newaxis], n_components, axis=0)
         weights = np.full(n_components, 1.0 / n_components)
-    return weights, means, covariances, _cholesky_or_raise(covariances, 0, reg_covar, _resolution(X))
+    return weights, means, covariances, _cholesky_or_raise(covariances, 0, reg_covar, resolution)
 
 
 def _as_tolerance(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0; got {value}")
-    return value
+    return as_real(value, name, minimum=0.0)
 
 
 def fit(
@@ -476,14 +547,58 @@ def fit(
     tol = _as_tolerance(tol, "tol")
     reg_covar = _as_tolerance(reg_covar, "reg_covar")
     init = _check_init(init, X, n_components)
-    generator = np.random.default_rng(rng)
+    generator = as_generator(rng)
+    # EM runs on (x - origin) / scale: the data centred, so that its sums do not cancel
+    # for data far from zero, and divided by a power of two (exactly), so that squares
+    # neither overflow nor underflow at any magnitude. The result is mapped back.
+    origin, scale = kmeans._frame(X)
+    working = (X - origin) / scale
+    working_reg_covar = _to_working_variance(reg_covar, scale, "reg_covar")
+    if not isinstance(init, str):
+        weights, means, covariances, cholesky = init
+        _to_working_variance(covariances, scale, "init covariances")
+        init = (weights, (means - origin) / scale, covariances / scale / scale, cholesky / scale)
+    resolution = _resolution(X, scale)
     best = None
     for _ in range(n_init if isinstance(init, str) else 1):
-        start = _start(X, n_components, init, reg_covar, generator)
-        result = _run_em(X, *start, max_iter, tol, reg_covar)
+        start = _start(working, n_components, init, working_reg_covar, generator, resolution)
+        result = _run_em(working, *start, max_iter, tol, working_reg_covar, resolution)
         if best is None or result.log_likelihood > best.log_likelihood:
             best = result
-    return best
+    return _to_data_units(best, origin, scale)
+
+
+def _to_working_variance(value, scale, name):
+    """A variance (or covariances) divided by ``scale`` squared; ValueError on overflow."""
+    with np.errstate(over="ignore"):
+        working = value / scale / scale
+    if not np.all(np.isfinite(working)):
+        raise ValueError(
+            f"{name} is more than 1e308 times the squared spread of X: the two cannot share one "
+            "floating-point range; make it smaller or rescale X"
+        )
+    return working
+
+
+def _to_data_units(result, origin, scale) -> GMMResult:
+    """A result of :func:`_run_em` on (x - origin) / scale, in the data's units."""
+    n, d = result.responsibilities.shape[0], result.means.shape[1]
+    with np.errstate(over="ignore", under="ignore"):
+        covariances = result.covariances * scale * scale
+    variances = np.diagonal(covariances, axis1=1, axis2=2)
+    if not np.all(np.isfinite(covariances)) or np.any(variances < np.finfo(float).tiny):
+        raise ValueError(
+            "the fitted covariances of X lie outside the floating-point range (variances from "
+            "about 1e-308 to 1e308); multiply or divide X by a constant"
+        )
+    # log p(x) = log p((x - origin) / scale) - d log(scale): the Jacobian of the change of units
+    shift = n * d * np.log(scale)
+    return GMMResult(
+        weights=result.weights, means=result.means * scale + origin, covariances=covariances,
+        responsibilities=result.responsibilities, log_likelihood=result.log_likelihood - shift,
+        log_likelihood_history=result.log_likelihood_history - shift, n_iter=result.n_iter,
+        converged=result.converged,
+    )
 
 
 def sample(weights, means, covariances, n, rng=None) -> tuple[np.ndarray, np.ndarray]:
@@ -508,7 +623,8 @@ def sample(weights, means, covariances, n, rng=None) -> tuple[np.ndarray, np.nda
         The component each point was drawn from.
     """
     weights = as_weights(weights)
-    d = np.shape(means)[-1] if np.ndim(means) >= 1 else 1
+    means = as_float_array(means, "means")
+    d = means.shape[-1] if means.ndim >= 1 else 1
     means = as_means(means, d)
     if means.shape[0] != weights.size:
         raise ValueError(
@@ -517,7 +633,7 @@ def sample(weights, means, covariances, n, rng=None) -> tuple[np.ndarray, np.nda
         )
     cholesky = cholesky_factors(as_covariances(covariances, weights.size, d))
     n = as_count(n, "n", minimum=1)
-    generator = np.random.default_rng(rng)
+    generator = as_generator(rng)
     z = generator.choice(weights.size, size=n, p=weights)
     noise = generator.standard_normal((n, d))
     X = np.empty((n, d))

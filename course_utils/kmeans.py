@@ -59,12 +59,19 @@ core: skipping points is what makes one core enough.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validation import as_count, as_data, as_means
+from course_utils._validation import (
+    as_count,
+    as_data,
+    as_float_array,
+    as_generator,
+    as_means,
+    as_real,
+    describe,
+)
 
 # Bytes of buffers per chunk of rows: large enough that numpy's per-call overhead is
 # amortized over thousands of rows, small enough to stay in a core's cache.
@@ -117,8 +124,47 @@ def _row_squared_norms(A):
     return np.einsum("ij,ij->i", A, A)
 
 
-def _centered_points(X, origin):
-    """The points as columns of a (d + 1, n) array: x - origin, then a row of ones.
+def _frame(X, centers=None, name="centers"):
+    """Origin and scale of the working coordinates (x - origin) / scale of the kernels.
+
+    The origin is the data mean, so that the expansion of the squared distance loses no
+    digits when the data lie far from zero. The scale is the power of two that brings the
+    largest working coordinate (of the points, and of ``centers`` if given) into
+    [0.5, 1): dividing by it is exact, and squares neither overflow nor underflow for
+    data of any magnitude. Raises ValueError when the points and ``centers`` lie so far
+    apart that their squared distances cannot share one floating-point range.
+    """
+    origin = _origin(X)
+    span = float(np.max(np.maximum(X.max(axis=0) - origin, origin - X.min(axis=0))))
+    data_span = span
+    if centers is not None:
+        span = max(span, float(np.max(np.abs(centers - origin))))
+    if not np.isfinite(span):
+        raise ValueError(f"X and {name} span more than the floating-point range (about 1.8e308)")
+    if 0.0 < data_span < 1e-140 * span:
+        raise ValueError(
+            f"{name} lie more than 1e140 times farther from the mean of X than any point of X "
+            f"(spread of X {data_span:.3g}, farthest center {span:.3g}): squared distances at "
+            "both scales do not fit in one floating-point range; move the centers nearer"
+        )
+    scale = float(np.ldexp(1.0, np.frexp(span)[1])) if span > 0 else 1.0
+    return origin, scale
+
+
+def _unscale(squared, scale, name="X"):
+    """Squared distances (or J) from working to data units; ValueError on overflow."""
+    with np.errstate(over="ignore"):
+        squared = squared * scale * scale  # scale * scale alone may overflow
+    if not np.all(np.isfinite(squared)):
+        raise ValueError(
+            f"the squared distances of {name} exceed the floating-point range (about 1.8e308): "
+            "the data spread too widely; divide X by a constant"
+        )
+    return squared
+
+
+def _centered_points(X, origin, scale):
+    """The points as columns of a (d + 1, n) array: (x - origin) / scale, then a row of ones.
 
     One transposed copy of the data, made once per fit: every assignment step then reads
     its matrix products straight from it instead of transposing and centering every chunk
@@ -130,7 +176,8 @@ def _centered_points(X, origin):
     step = _rows_per_chunk(0, d)
     for start in range(0, n, step):
         stop = min(start + step, n)
-        np.subtract(X[start:stop].T, origin[:, np.newaxis], out=points[:d, start:stop])
+        block = np.subtract(X[start:stop].T, origin[:, np.newaxis], out=points[:d, start:stop])
+        block /= scale
     points[d] = 1.0
     return points
 
@@ -207,29 +254,57 @@ def _label_type(k):
     return np.min_scalar_type(k)
 
 
-def _assign_chunks(points, centers, labels, squared_distances) -> float:
+def _assign_chunks(points, centers, labels, squared_distances) -> np.ndarray:
     r"""Nearest centers of all points (written into ``labels``) and the squared distance
     of every point to its center (into ``squared_distances``, computed directly from
-    x - mu rather than from the expansion); returns their sum, J.
+    x - mu rather than from the expansion); returns the indices of the near ties, points
+    whose two best scores rounding cannot tell apart (see :func:`_resolve_ties`).
 
-    ``points`` comes from :func:`_centered_points`; ``centers`` are relative to the same
-    origin.
+    ``points`` comes from :func:`_centered_points`; ``centers`` are in the same
+    coordinates.
     """
     d = points.shape[0] - 1
     n = points.shape[1]
     step = min(_rows_per_chunk(centers.shape[0], d), n)
     nearest = _NearestCenter(centers, step)
     centers_t = np.ascontiguousarray(centers.T)
-    inertia = 0.0
+    ties = []
     for start in range(0, n, step):
         stop = min(start + step, n)
-        labels[start:stop], _ = nearest(points[:, start:stop])
+        labels[start:stop], best = nearest(points[:, start:stop])
+        ties.append(start + np.flatnonzero(nearest.second_best(labels[start:stop]) - best <= _tie_margin(d)))
         difference = np.take(centers_t, labels[start:stop], axis=1)
         np.subtract(points[:d, start:stop], difference, out=difference)
         difference *= difference
         np.add.reduce(difference, axis=0, out=squared_distances[start:stop])
-        inertia += float(np.sum(squared_distances[start:stop]))
-    return inertia
+    return np.concatenate(ties)
+
+
+def _tie_margin(d) -> float:
+    r"""How far apart rounding can put the scores of two equally near centers.
+
+    In working coordinates (:func:`_frame`) every coordinate of a point or center is
+    below 1 in size, so a score :math:`\lVert\mu\rVert^2 - 2x^\top\mu` is a sum of
+    d + 1 terms of total size at most 3d, off by at most about :math:`(d + 2)\epsilon`
+    times that; twice that for two scores, and twice again for room.
+    """
+    return 12.0 * d * (d + 2) * np.finfo(float).eps
+
+
+def _resolve_ties(X, centers, scale, ties, labels, squared_distances):
+    """Labels of the near ties ``ties`` from distances computed directly in the data's
+    own coordinates (``centers`` too, scaled by ``scale``), so that an exact tie goes to
+    the lowest index whatever the other rows (the working coordinates depend on the data
+    mean). Updates ``labels`` and ``squared_distances`` (in working units) in place.
+    """
+    k, d = centers.shape
+    step = max(1, _CHUNK_BYTES // (8 * k * d))
+    for start in range(0, ties.size, step):
+        rows = ties[start:start + step]
+        differences = (X[rows, np.newaxis, :] - centers[np.newaxis]) / scale
+        distances = np.einsum("mkd,mkd->mk", differences, differences)
+        labels[rows] = np.argmin(distances, axis=1)  # the first minimum: the lowest index
+        squared_distances[rows] = distances[np.arange(rows.size), labels[rows]]
 
 
 def _rounding_margin(points) -> float:
@@ -320,7 +395,10 @@ def _squared_spread(points) -> float:
 def _origin(X):
     """The mean of the rows: a point inside the data (numpy's column mean of a C-ordered
     array is several times slower than this contraction)."""
-    return np.einsum("ij->j", X) / X.shape[0]
+    total = np.einsum("ij->j", X)
+    if not np.all(np.isfinite(total)):  # the sum of huge values overflowed: scale them down
+        return np.einsum("ij->j", X * 2.0**-64) / X.shape[0] * 2.0**64
+    return total / X.shape[0]
 
 
 def _cluster_sums(X, labels, k):
@@ -334,9 +412,37 @@ def _assign(X, centers):
     n = X.shape[0]
     labels = np.empty(n, dtype=np.intp)
     squared_distances = np.empty(n)
-    origin = _origin(X)
-    _assign_chunks(_centered_points(X, origin), centers - origin, labels, squared_distances)
-    return labels, squared_distances
+    origin, scale = _frame(X, centers)
+    points = _centered_points(X, origin, scale)
+    ties = _assign_chunks(points, (centers - origin) / scale, labels, squared_distances)
+    _resolve_ties(X, centers, scale, ties, labels, squared_distances)
+    return labels, _unscale(squared_distances, scale)
+
+
+def _inertia(points, centers, labels, sums, counts, spread) -> float:
+    r"""J of the labels and centers (working coordinates): from the sums when that is
+    accurate, else point by point.
+
+    From the sums, :math:`J = \sum_n \lVert x_n\rVert^2 + \sum_j (N_j \lVert\mu_j
+    \rVert^2 - 2 \mu_j^\top S_j)` costs O(kd), but its terms are of the size of the
+    data's whole spread and cancel when the clusters are far tighter than that (a few far
+    points next to tight clusters lose every digit). Its rounding error is at most a few
+    :math:`(d + 2)\epsilon` times the size of the terms; when that could exceed
+    :math:`10^{-11} J`, J is summed point by point.
+    """
+    d = centers.shape[1]
+    center_norms = counts * _row_squared_norms(centers)
+    inertia = spread + float(np.sum(center_norms) - 2.0 * np.sum(centers * sums))
+    size = spread + float(np.sum(center_norms) + 2.0 * np.sum(np.abs(centers * sums)))
+    if 4.0 * (d + 2) * np.finfo(float).eps * size <= 1e-11 * inertia:
+        return inertia
+    centers_t = np.ascontiguousarray(centers.T)
+    step = _rows_per_chunk(1, d)
+    inertia = 0.0
+    for start in range(0, points.shape[1], step):
+        difference = points[:d, start:start + step] - np.take(centers_t, labels[start:start + step], axis=1)
+        inertia += float(np.einsum("ij,ij->", difference, difference))
+    return inertia
 
 
 def _means(sums, counts):
@@ -393,7 +499,10 @@ def _check_n_clusters(n_clusters, n: int) -> int:
 
 
 def _check_labels(labels, n: int, n_clusters: int) -> np.ndarray:
-    array = np.asarray(labels)
+    try:
+        array = np.asarray(labels)
+    except (TypeError, ValueError):
+        raise ValueError(f"labels must be a 1-D array of shape ({n},); got {describe(labels)}") from None
     if array.shape != (n,):
         raise ValueError(f"labels must have shape ({n},), one per row of X; got shape {array.shape}")
     if not np.issubdtype(array.dtype, np.integer):
@@ -407,7 +516,7 @@ def _check_labels(labels, n: int, n_clusters: int) -> np.ndarray:
 
 
 def _check_centers(centers, d: int, name: str = "centers") -> np.ndarray:
-    array = np.asarray(centers, dtype=float)
+    array = as_float_array(centers, name)
     if array.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array of shape (k, {d}); got shape {array.shape}")
     return as_means(array, d, name)
@@ -444,45 +553,71 @@ def kmeans_plusplus(X, n_clusters, rng=None) -> np.ndarray:
     """
     X = as_data(X)
     n_clusters = _check_n_clusters(n_clusters, X.shape[0])
-    return _kmeans_plusplus(X, n_clusters, np.random.default_rng(rng))
+    generator = as_generator(rng)
+    origin, scale = _frame(X)
+    return X[_kmeans_plusplus(_centered_points(X, origin, scale), n_clusters, generator)]
 
 
-def _squared_distances_to(X, candidates):
-    """Squared distances (n, c) from every point to a few candidate centers, in chunks."""
-    n, d = X.shape
-    out = np.empty((n, candidates.shape[0]))
-    step = _rows_per_chunk(candidates.shape[0], d)
-    for start in range(0, n, step):
-        X_chunk = X[start:start + step]
-        block = X_chunk @ (-2.0 * candidates.T)
-        block += _row_squared_norms(candidates)
-        block += _row_squared_norms(X_chunk)[:, np.newaxis]
-        # The expansion can round a tiny distance below zero; a probability cannot be.
-        np.maximum(block, 0.0, out=block)
-        out[start:start + step] = block
+def _squared_distances_to(points, indices):
+    """Squared distances (c, n) from every point to each of the points ``indices``.
+
+    ``points`` come from :func:`_centered_points`. Each distance is computed from the
+    difference x - c, not from the expansion: the distance from a copy of c is exactly
+    zero, so a copy is never drawn as a further center.
+    """
+    d, n = points.shape[0] - 1, points.shape[1]
+    out = np.empty((len(indices), n))
+    step = _rows_per_chunk(1, d)
+    for row, index in enumerate(indices):
+        for start in range(0, n, step):
+            difference = points[:d, start:start + step] - points[:d, index, np.newaxis]
+            out[row, start:start + step] = np.einsum("ij,ij->j", difference, difference)
     return out
 
 
-def _kmeans_plusplus(X, n_clusters, rng):
-    n, d = X.shape
+def _kmeans_plusplus(points, n_clusters, rng):
+    """Indices of the k-means++ centers among the columns of ``points`` (working
+    coordinates of :func:`_centered_points`, the same as the Lloyd loop's)."""
+    n = points.shape[1]
     n_trials = 2 + int(np.log(n_clusters))
-    centers = np.empty((n_clusters, d))
-    centers[0] = X[rng.integers(n)]
-    closest = _squared_distances_to(X, centers[:1])[:, 0]
-    for index in range(1, n_clusters):
-        potential = closest.sum()
-        if potential > 0:
-            cumulative = np.cumsum(closest)
-            draws = rng.uniform(0.0, cumulative[-1], size=n_trials)
-            candidates = np.minimum(np.searchsorted(cumulative, draws, side="right"), n - 1)
-        else:
-            candidates = rng.integers(n, size=n_trials)
-        # (n, n_trials) is at most 8 * n * (2 + ln k) bytes: a few vectors, not a matrix.
-        trial_closest = np.minimum(closest[:, np.newaxis], _squared_distances_to(X, X[candidates]))
-        best = int(np.argmin(trial_closest.sum(axis=0)))
-        centers[index] = X[candidates[best]]
-        closest = trial_closest[:, best].copy()
-    return centers
+    chosen = [int(rng.integers(n))]
+    closest = _squared_distances_to(points, chosen)[0]
+    while len(chosen) < n_clusters:
+        if not closest.any():
+            raise ValueError(
+                f"n_clusters must be at most the number of distinct rows of X ({len(chosen)}); got {n_clusters}"
+            )
+        cumulative = np.cumsum(closest)
+        draws = rng.uniform(0.0, cumulative[-1], size=n_trials)
+        # side="right" never lands on a point of weight zero (a copy of a center); the
+        # minimum catches a draw that rounding put at the total itself.
+        last = np.searchsorted(cumulative, cumulative[-1])
+        candidates = np.minimum(np.searchsorted(cumulative, draws, side="right"), last)
+        # (n_trials, n) is at most 8 * n * (2 + ln k) bytes: a few vectors, not a matrix.
+        trial_closest = np.minimum(closest, _squared_distances_to(points, candidates))
+        best = int(np.argmin(trial_closest.sum(axis=1)))
+        chosen.append(int(candidates[best]))
+        closest = trial_closest[best]
+    return np.array(chosen)
+
+
+def _distinct_rows(X, k, rng, name="n_clusters"):
+    """Indices of k rows of X with pairwise different values, drawn at random.
+
+    Row indices drawn without replacement (as ``rng.choice`` does) are kept when their
+    rows differ; otherwise the first k different rows of a random permutation, so a value
+    repeated m times is m times as likely to be drawn but never twice. ValueError when X
+    has fewer than k different rows.
+    """
+    n = X.shape[0]
+    indices = rng.choice(n, size=k, replace=False)
+    if np.unique(X[indices], axis=0).shape[0] == k:
+        return indices
+    order = rng.permutation(n)
+    _, first = np.unique(X[order], axis=0, return_index=True)
+    if first.size < k:
+        raise ValueError(f"{name} must be at most the number of distinct rows of X ({first.size}); got {k}")
+    return order[np.sort(first)[:k]]
 
 
 def assign(X, centers) -> tuple[np.ndarray, np.ndarray]:
@@ -544,15 +679,16 @@ def update_centers(X, labels, n_clusters) -> np.ndarray:
     return _centers_from_sums(X, labels, sums, counts)
 
 
-def _lloyd(X, centers, max_iter, tol):
-    """Lloyd iterations from ``centers``; returns a KMeansResult."""
+def _lloyd(X, points, origin, scale, centers, max_iter, tol):
+    """Lloyd iterations from ``centers``; returns a KMeansResult.
+
+    ``points`` (from :func:`_centered_points`) and ``centers`` are in working coordinates,
+    (x - origin) / scale; the result is in the data's units."""
     n, d = X.shape
     k = centers.shape[0]
-    origin = _origin(X)
-    points = _centered_points(X, origin)
     spread = _squared_spread(points)
     margin = _rounding_margin(points)
-    centers = centers - origin  # relative to the data mean, like the points
+    working_tol = tol / scale / scale  # a squared shift, in working units
     labels = np.empty(n, dtype=_label_type(k))
     previous_labels = np.full(n, k, dtype=labels.dtype)  # k is no label: never equal
     bounds = np.empty(n)
@@ -563,9 +699,7 @@ def _lloyd(X, centers, max_iter, tol):
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, first=n_iter == 1)
-        # J = sum over points of ||x||^2 - 2 x.mu + ||mu||^2 (x relative to the data mean),
-        # summed cluster by cluster from the sums and counts
-        history.append(spread + float(counts @ _row_squared_norms(centers) - 2.0 * np.sum(centers * sums)))
+        history.append(_inertia(points, centers, labels, sums, counts, spread))
         # A point that an empty cluster takes over needs no new bound: its gap was at most
         # its distance to that cluster's old center, which is how far the center moves
         # (onto the point), so the drift below makes its bound fail next time.
@@ -573,7 +707,7 @@ def _lloyd(X, centers, max_iter, tol):
         shifts = _row_squared_norms(new_centers - centers)
         drift += float(np.sum(np.sqrt(np.sort(shifts)[-2:])))
         centers = new_centers
-        if np.array_equal(labels, previous_labels) or float(np.sum(shifts)) <= tol:
+        if np.array_equal(labels, previous_labels) or float(np.sum(shifts)) <= working_tol:
             converged = True
             break
         previous_labels[:] = labels
@@ -583,12 +717,14 @@ def _lloyd(X, centers, max_iter, tol):
     # every distance computed directly.
     labels = np.empty(n, dtype=np.intp)
     squared_distances = np.empty(n)
-    inertia = _assign_chunks(points, centers, labels, squared_distances)
+    ties = _assign_chunks(points, centers, labels, squared_distances)
+    centers = centers * scale + origin
+    _resolve_ties(X, centers, scale, ties, labels, squared_distances)
     return KMeansResult(
-        centers=centers + origin,
+        centers=centers,
         labels=labels,
-        inertia=inertia,
-        inertia_history=np.array(history),
+        inertia=float(_unscale(np.sum(squared_distances), scale)),
+        inertia_history=_unscale(np.array(history), scale),
         n_iter=n_iter,
         converged=converged,
     )
@@ -631,9 +767,7 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=0.0, rng
     n_clusters = _check_n_clusters(n_clusters, n)
     n_init = as_count(n_init, "n_init", minimum=1)
     max_iter = as_count(max_iter, "max_iter", minimum=1)
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not np.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0; got {tol!r}")
-    tol = float(tol)
+    tol = as_real(tol, "tol", minimum=0.0)
     if isinstance(init, str):
         if init not in ("k-means++", "random"):
             raise ValueError(f"init must be 'k-means++', 'random' or an array of shape ({n_clusters}, {d}); "
@@ -645,17 +779,19 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=0.0, rng
             raise ValueError(
                 f"init must have shape ({n_clusters}, {d}), one row per cluster; got shape {centers.shape}"
             )
-        starts = [centers.copy()]
-    generator = np.random.default_rng(rng)
+        starts = [centers]
+    generator = as_generator(rng)
+    origin, scale = _frame(X, starts[0] if starts else None, "init")
+    points = _centered_points(X, origin, scale)
     best = None
     for _ in range(1 if starts else n_init):
         if starts:
-            centers = starts[0]
+            centers = (starts[0] - origin) / scale
         elif init == "k-means++":
-            centers = _kmeans_plusplus(X, n_clusters, generator)
+            centers = points[:d, _kmeans_plusplus(points, n_clusters, generator)].T
         else:
-            centers = X[generator.choice(n, size=n_clusters, replace=False)]
-        result = _lloyd(X, centers, max_iter, tol)
+            centers = points[:d, _distinct_rows(X, n_clusters, generator)].T
+        result = _lloyd(X, points, origin, scale, centers, max_iter, tol)
         if best is None or result.inertia < best.inertia:
             best = result
     return best

@@ -8,14 +8,13 @@ finite differences in ``tests/test_laplace.py``.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import cho_solve, cholesky
 from scipy.special import betaln, expit
 
-from course_utils._validation import as_count, as_data, as_positive
+from course_utils._validation import as_count, as_data, as_float_array, as_generator, as_positive, as_real
 
 LOG_2PI = np.log(2.0 * np.pi)
 
@@ -69,10 +68,7 @@ class EvidenceMaximum:
 
 def _as_vector(values, n: int, name: str, rows_of: str = "X") -> np.ndarray:
     """A finite float vector with one entry per row of the data."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be convertible to a float array; {error}") from None
+    array = as_float_array(values, name)
     if array.ndim != 1 or array.shape[0] != n:
         raise ValueError(
             f"{name} must be a 1-D array with one entry per row of {rows_of} ({n} rows); "
@@ -92,7 +88,7 @@ def _as_labels(y, n: int) -> np.ndarray:
 
 
 def _as_weights(weights, d: int) -> np.ndarray:
-    array = np.asarray(weights, dtype=float)
+    array = as_float_array(weights, "weights")
     if array.shape != (d,):
         raise ValueError(f"weights must have shape ({d},), one per column of X; got shape {array.shape}")
     if not np.all(np.isfinite(array)):
@@ -117,8 +113,25 @@ def _as_new_data(X_new, result: LaplaceResult) -> np.ndarray:
 
 
 def _check_logistic(X, y, prior_precision):
-    X = as_data(X)
+    X = _as_features(X)
     return X, _as_labels(y, X.shape[0]), as_positive(prior_precision, "prior_precision")
+
+
+def _as_features(X, name="X") -> np.ndarray:
+    """Data (n, d) whose Gram matrix X^T X (which every Hessian here contains) is finite."""
+    X = as_data(X, name)
+    size = np.max(np.abs(X), axis=0)
+    size[size == 0] = 1.0
+    # Squares of the scaled columns cannot overflow; the scale comes back afterwards.
+    with np.errstate(over="ignore"):
+        squared_norms = np.sum((X / size) ** 2, axis=0) * size * size
+    if not np.all(np.isfinite(squared_norms)):
+        raise ValueError(
+            f"{name} is too large: the sum of squares of column {int(np.argmax(~np.isfinite(squared_norms)))} "
+            "exceeds the floating-point range (about 1.8e308), and so would the Hessian; divide the "
+            f"columns of {name} by constants"
+        )
+    return X
 
 
 # ----------------------------------------------------------------------------- shared pieces
@@ -138,7 +151,10 @@ def log_sigmoid(activation) -> np.ndarray:
     -------
     ndarray of the same shape
     """
-    return -np.logaddexp(0.0, -np.asarray(activation, dtype=float))
+    activation = as_float_array(activation, "activation")
+    if np.any(np.isnan(activation)):
+        raise ValueError("activation contains NaN values")
+    return -np.logaddexp(0.0, -activation)
 
 
 def laplace_log_evidence(log_joint_at_mode, hessian) -> float:
@@ -160,11 +176,8 @@ def laplace_log_evidence(log_joint_at_mode, hessian) -> float:
     -------
     log_evidence : float
     """
-    if isinstance(log_joint_at_mode, bool) or not isinstance(log_joint_at_mode, numbers.Real):
-        raise TypeError(f"log_joint_at_mode must be a real number; got {type(log_joint_at_mode).__name__}")
-    if not np.isfinite(log_joint_at_mode):
-        raise ValueError(f"log_joint_at_mode must be finite; got {log_joint_at_mode}")
-    hessian = np.asarray(hessian, dtype=float)
+    log_joint_at_mode = as_real(log_joint_at_mode, "log_joint_at_mode")
+    hessian = as_float_array(hessian, "hessian")
     if hessian.ndim != 2 or hessian.shape[0] != hessian.shape[1] or hessian.shape[0] < 1:
         raise ValueError(f"hessian must be a square array of shape (d, d); got shape {hessian.shape}")
     if not np.all(np.isfinite(hessian)):
@@ -184,9 +197,22 @@ def _log_evidence_from_factor(log_joint_at_mode: float, factor: np.ndarray) -> f
     return float(log_joint_at_mode + 0.5 * d * LOG_2PI - np.sum(np.log(np.diag(factor))))
 
 
-def _gaussian_from_hessian(hessian: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _cholesky_of_precision(hessian: np.ndarray, singular=ValueError) -> np.ndarray:
+    """Lower Cholesky factor of a posterior precision, or the error ``singular`` saying why
+    not (scipy's LinAlgError would not say what the caller can change)."""
+    try:
+        return cholesky(hessian, lower=True)
+    except np.linalg.LinAlgError:
+        raise singular(
+            "the posterior precision (Hessian) is singular to working precision: columns of X are "
+            "collinear (for example an intercept plus every one-hot column of a factor) and "
+            "prior_precision is too small to make it definite; drop a column or increase prior_precision"
+        ) from None
+
+
+def _gaussian_from_hessian(hessian: np.ndarray, singular=ValueError) -> tuple[np.ndarray, np.ndarray]:
     """Lower Cholesky factor of the Hessian and the covariance it implies."""
-    factor = cholesky(hessian, lower=True)
+    factor = _cholesky_of_precision(hessian, singular)
     covariance = cho_solve((factor, True), np.eye(hessian.shape[0]))
     return factor, 0.5 * (covariance + covariance.T)
 
@@ -321,8 +347,10 @@ def fit_logistic_regression(X, y, prior_precision=1.0, *, max_iter=100, tol=1e-1
     Raises
     ------
     RuntimeError
-        If the decrement is still above ``tol`` after ``max_iter`` steps, or the line
-        search cannot decrease E (a sign of a badly scaled problem).
+        If the decrement is still above ``tol`` after ``max_iter`` steps, the line
+        search cannot decrease E (a sign of a badly scaled problem), or the Hessian is
+        singular to working precision (collinear columns with a tiny ``prior_precision``)
+        or overflows (huge features).
     """
     X, y, alpha = _check_logistic(X, y, prior_precision)
     max_iter = as_count(max_iter, "max_iter")
@@ -331,7 +359,7 @@ def fit_logistic_regression(X, y, prior_precision=1.0, *, max_iter=100, tol=1e-1
     energy = _negative_log_joint(weights, X, y, alpha)
     for n_iter in range(1, max_iter + 1):
         gradient = _gradient(weights, X, y, alpha)
-        factor = cholesky(_hessian(weights, X, alpha), lower=True)
+        factor = _cholesky_of_precision(_hessian(weights, X, alpha), RuntimeError)
         step = -cho_solve((factor, True), gradient)
         decrement = float(-gradient @ step)
         # Near the optimum E changes by less than its rounding error; the slack lets the
@@ -357,7 +385,7 @@ def fit_logistic_regression(X, y, prior_precision=1.0, *, max_iter=100, tol=1e-1
             f"Newton's method did not converge in max_iter={max_iter} steps: the squared Newton "
             f"decrement is {decrement:.3g} > tol={tol:g}; increase max_iter"
         )
-    factor, covariance = _gaussian_from_hessian(_hessian(weights, X, alpha))
+    factor, covariance = _gaussian_from_hessian(_hessian(weights, X, alpha), RuntimeError)
     log_evidence = _log_evidence_from_factor(-energy, factor)
     return LaplaceResult(weights, covariance, log_evidence, n_iter)
 
@@ -377,7 +405,7 @@ def sample_posterior(result, n_samples, rng=None) -> np.ndarray:
     """
     result = _as_result(result)
     n_samples = as_count(n_samples, "n_samples")
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     try:
         factor = cholesky(result.covariance, lower=True)
     except np.linalg.LinAlgError:
@@ -504,7 +532,7 @@ def fit_linear_regression(X, y, prior_precision, noise_precision) -> LaplaceResu
     LaplaceResult
         ``n_iter`` is 0: the answer is in closed form.
     """
-    X = as_data(X)
+    X = _as_features(X)
     y = _as_vector(y, X.shape[0], "y")
     alpha = as_positive(prior_precision, "prior_precision")
     beta = as_positive(noise_precision, "noise_precision")
@@ -546,7 +574,7 @@ def maximize_linear_evidence(
         the model can interpolate the data (beta grows without bound) or the evidence is
         largest for w = 0 (alpha grows without bound).
     """
-    X = as_data(X)
+    X = _as_features(X)
     y = _as_vector(y, X.shape[0], "y")
     alpha = as_positive(prior_precision, "prior_precision")
     beta = as_positive(noise_precision, "noise_precision")

@@ -11,17 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validation import as_data, as_sample
+from course_utils import kmeans
+from course_utils._validation import as_data, as_float_array, as_sample
 from course_utils.gmm import log_gaussian
 
 LOG_2PI = np.log(2.0 * np.pi)
 
 
 def _as_parameter(value, name: str) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a real number or an array of them; {error}") from None
+    array = as_float_array(value, name, "a real number or an array of real numbers")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or inf values")
     return array
@@ -62,15 +60,30 @@ def normal_log_likelihood(x, mu, sigma):
             f"mu and sigma must broadcast together; got shapes {mu.shape} and {sigma.shape}"
         ) from None
     n = x.size
-    mean = x.mean()
-    # Centring first keeps s^2 accurate when the data sit far from zero.
-    mean_square_deviation = np.mean((x - mean) ** 2)
-    result = (
-        -0.5 * n * LOG_2PI
-        - n * np.log(sigma)
-        - n * (mean_square_deviation + (mean - mu) ** 2) / (2.0 * sigma**2)
-    )
+    mean, std = _mean_and_std(x)
+    # Dividing by sigma before squaring keeps the squares in range at any magnitude.
+    with np.errstate(over="ignore"):
+        result = -0.5 * n * LOG_2PI - n * np.log(sigma) - 0.5 * n * ((std / sigma) ** 2 + ((mean - mu) / sigma) ** 2)
+    if not np.all(np.isfinite(result)):
+        raise ValueError(
+            "the log-likelihood is below -1.8e308, the floating-point range: mu lies too far from x "
+            "in units of sigma (or sigma is far smaller than the spread of x)"
+        )
     return float(result) if result.ndim == 0 else result
+
+
+def _mean_and_std(x):
+    """Sample mean and root mean squared deviation (divisor N) of a 1-D sample.
+
+    Centring first keeps the deviations accurate when the data sit far from zero; dividing
+    them by their largest size before squaring keeps the squares in range at any magnitude.
+    """
+    mean = kmeans._origin(x[:, np.newaxis])[0]
+    deviations = x - mean
+    size = float(np.max(np.abs(deviations)))
+    if size == 0.0:
+        return float(mean), 0.0
+    return float(mean), size * float(np.sqrt(np.mean((deviations / size) ** 2)))
 
 
 @dataclass(frozen=True)
@@ -114,8 +127,7 @@ def fit_normal(x) -> NormalFit:
     fit : NormalFit
     """
     x = as_sample(x)
-    mean = float(x.mean())
-    std = float(np.sqrt(np.mean((x - mean) ** 2)))
+    mean, std = _mean_and_std(x)
     if std == 0.0:
         raise ValueError(
             f"x must contain at least two distinct values; got {x.size} value(s) all equal to {x[0]:.6g}"
@@ -175,16 +187,35 @@ def fit_multivariate_normal(X) -> MultivariateNormalFit:
         raise ValueError(
             f"X must have more rows than columns for a positive definite covariance; got shape {X.shape}"
         )
-    mean = X.mean(axis=0)
-    centred = X - mean
+    # Centred and divided by a power of two (exactly): the products below neither cancel
+    # for data far from zero nor overflow or underflow at any magnitude.
+    mean, scale = kmeans._frame(X)
+    centred = (X - mean) / scale
     covariance = centred.T @ centred / n
-    eigenvalues = np.linalg.eigvalsh(covariance)
-    # Relative threshold: exactly collinear columns leave a round-off eigenvalue that may
-    # be a tiny positive number rather than zero.
-    if eigenvalues[0] <= 1e-12 * max(eigenvalues[-1], np.finfo(float).tiny):
+    variances = np.diag(covariance)
+    # A constant column leaves a variance of rounding noise at its magnitude, not zero.
+    noise = (100 * np.finfo(float).eps * np.max(np.abs(X), axis=0) / scale) ** 2
+    if np.any(variances <= noise):
         raise ValueError(
-            "the maximum-likelihood covariance of X is singular: a column of X is constant or "
-            f"a linear combination of the others (smallest eigenvalue {eigenvalues[0]:.3g})"
+            f"the maximum-likelihood covariance of X is singular: column {int(np.argmax(variances <= noise))} "
+            "of X is constant"
+        )
+    # Collinearity is judged on the correlation matrix, so that it does not depend on the
+    # columns' units (spreads 1e8 apart are fine); exactly collinear columns leave a
+    # round-off eigenvalue that may be a tiny positive number rather than zero.
+    std = np.sqrt(variances)
+    eigenvalues = np.linalg.eigvalsh(covariance / np.outer(std, std))
+    if eigenvalues[0] <= 1e-12 * eigenvalues[-1]:
+        raise ValueError(
+            "the maximum-likelihood covariance of X is singular: a column of X is a linear "
+            f"combination of the others (smallest eigenvalue of the correlation matrix {eigenvalues[0]:.3g})"
+        )
+    with np.errstate(over="ignore", under="ignore"):
+        covariance = covariance * scale * scale
+    if not np.all(np.isfinite(covariance)) or np.any(np.diag(covariance) < np.finfo(float).tiny):
+        raise ValueError(
+            "the covariance of X lies outside the floating-point range (variances from about "
+            "1e-308 to 1e308); multiply or divide X by a constant"
         )
     log_likelihood = float(np.sum(log_gaussian(X, mean, covariance)))
     return MultivariateNormalFit(mean, covariance, log_likelihood, n)

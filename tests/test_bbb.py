@@ -362,19 +362,21 @@ def test_toy_data_follow_the_paper_formula():
 
 
 @pytest.mark.parametrize(
-    "sizes, activation, error, message",
+    "sizes, activation, error, message, output",
     [
-        ((1, 1), "tanh", ValueError, r"one or two hidden layers"),
-        ((1, 2, 3, 4, 1), "tanh", ValueError, r"one or two hidden layers"),
-        ((1, 4, 2), "tanh", ValueError, r"must end with 1"),
-        ((1, 0, 1), "tanh", ValueError, r"each entry of layer_sizes must be at least 1"),
-        ((1, 2.5, 1), "tanh", TypeError, r"each entry of layer_sizes must be an integer"),
-        ((1, 4, 1), "sigmoid", ValueError, r"activation must be one of \('tanh', 'relu'\)"),
+        ((1,), "tanh", ValueError, r"at most two hidden layers", "regression"),
+        ((1, 2, 3, 4, 1), "tanh", ValueError, r"at most two hidden layers", "regression"),
+        ((1, 4, 1), "tanh", ValueError, r"output must be one of \('regression', 'softmax'\)", "logits"),
+        ((1, 4, 1), "tanh", ValueError, r"number of classes K >= 2", "softmax"),
+        ((1, 4, 2), "tanh", ValueError, r"must end with 1", "regression"),
+        ((1, 0, 1), "tanh", ValueError, r"each entry of layer_sizes must be at least 1", "regression"),
+        ((1, 2.5, 1), "tanh", TypeError, r"each entry of layer_sizes must be an integer", "regression"),
+        ((1, 4, 1), "sigmoid", ValueError, r"activation must be one of \('tanh', 'relu'\)", "regression"),
     ],
 )
-def test_bad_networks_are_rejected(sizes, activation, error, message):
+def test_bad_networks_are_rejected(sizes, activation, error, message, output):
     with pytest.raises(error, match=message):
-        Network(sizes, activation)
+        Network(sizes, activation, output)
 
 
 @pytest.mark.parametrize(

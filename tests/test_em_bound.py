@@ -379,7 +379,7 @@ def test_a_component_without_responsibility_returns_to_the_prior_mode():
         ((1.0, np.zeros((2, 1)), 1.0, 3.0, np.eye(2)), ValueError, r"mean must be a 1-D array of shape \(d,\)"),
         ((1.0, [0.0, np.nan], 1.0, 3.0, np.eye(2)), ValueError, "mean contains NaN or inf"),
         ((1.0, np.zeros(2), 0.0, 3.0, np.eye(2)), ValueError, "mean_precision must be > 0; got 0.0"),
-        ((1.0, np.zeros(2), np.inf, 3.0, np.eye(2)), ValueError, "mean_precision must be finite"),
+        ((1.0, np.zeros(2), np.inf, 3.0, np.eye(2)), ValueError, "mean_precision must be a finite number; got inf"),
         ((1.0, np.zeros(2), 1.0, 1.0, np.eye(2)), ValueError, "degrees_of_freedom must be > d - 1 = 1"),
         ((1.0, np.zeros(2), 1.0, 3.0, np.eye(3)), ValueError, r"scale must have shape \(2, 2\) to match mean"),
         ((1.0, np.zeros(2), 1.0, 3.0, -np.eye(2)), ValueError, r"scale\[0\] is not positive definite"),

@@ -217,9 +217,14 @@ def test_kmeans_plusplus_never_picks_a_copy_of_a_chosen_center():
         assert len({tuple(center) for center in centers}) == 3
 
 
-def test_kmeans_plusplus_with_every_point_the_same():
-    X = np.ones((5, 2))
-    np.testing.assert_array_equal(kmeans_plusplus(X, 3, rng=0), np.ones((3, 2)))
+def test_kmeans_plusplus_refuses_more_centers_than_distinct_points():
+    # Two centers on one point would start two identical clusters (issue 16).
+    with pytest.raises(ValueError, match=r"n_clusters must be at most the number of distinct rows of X \(1\); got 3"):
+        kmeans_plusplus(np.ones((5, 2)), 3, rng=0)
+    with pytest.raises(ValueError, match=r"distinct rows of X \(2\); got 3"):
+        fit(np.repeat([[0.0, 0.0], [1.0, 1.0]], 4, axis=0), 3, rng=0)
+    with pytest.raises(ValueError, match=r"distinct rows of X \(2\); got 3"):
+        fit(np.repeat([[0.0, 0.0], [1.0, 1.0]], 4, axis=0), 3, init="random", rng=0)
 
 
 def test_kmeans_plusplus_spreads_centers_over_separated_blobs():
@@ -276,6 +281,7 @@ def test_inertia_never_increases_over_many_random_data_sets():
         X = blobs(rng, n, int(rng.integers(1, 4)), k, spread=rng.uniform(0.1, 3.0))
         if case % 3 == 0:  # repeated points make ties and empty clusters
             X = np.round(X)
+            k = min(k, np.unique(X, axis=0).shape[0])  # never more clusters than distinct points
         init = ("k-means++", "random")[case % 2]
         result = fit(X, k, init=init, rng=case)
         steps = np.diff(result.inertia_history)
@@ -456,7 +462,7 @@ def test_bounds_are_lower_bounds_of_the_gaps(monkeypatch):
     [
         (lambda: fit(np.zeros(5), 2), ValueError, r"X must be a 2-D array of shape \(n, d\); got shape \(5,\)"),
         (lambda: fit([[0.0, np.nan], [1.0, 1.0]], 1), ValueError, "X contains NaN or inf"),
-        (lambda: fit([["a", "b"]], 1), TypeError, "X must be convertible to a float array"),
+        (lambda: fit([["a", "b"]], 1), TypeError, "X must be an array of real numbers; got strings"),
         (lambda: fit(np.zeros((4, 2)), 0), ValueError, "n_clusters must be at least 1; got 0"),
         (lambda: fit(np.zeros((4, 2)), 5), ValueError, r"n_clusters must be at most the number of points n=4"),
         (lambda: fit(np.zeros((4, 2)), 2.0), TypeError, "n_clusters must be an integer; got 2.0"),

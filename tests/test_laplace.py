@@ -384,7 +384,7 @@ def test_beta_binomial_laplace_error_shrinks_with_more_data():
         (np.zeros((3, 2)), [0, 1, 1], -1.0, ValueError, "prior_precision must be a finite number > 0"),
         (np.zeros((3, 2)), [0, 1, 1], np.inf, ValueError, "prior_precision must be a finite number > 0; got inf"),
         (np.zeros((3, 2)), [0, 1, 1], "1", TypeError, "prior_precision must be a real number"),
-        (np.zeros((3, 2)), ["a", "b", "c"], 1.0, TypeError, "y must be convertible to a float array"),
+        (np.zeros((3, 2)), ["a", "b", "c"], 1.0, TypeError, "y must be an array of real numbers; got strings"),
     ],
 )
 def test_bad_logistic_input_is_named(X, y, prior_precision, error, message):
@@ -456,7 +456,7 @@ def test_bad_laplace_evidence_input_is_named():
         laplace_log_evidence(0.0, np.ones((2, 3)))
     with pytest.raises(ValueError, match="hessian contains NaN or inf"):
         laplace_log_evidence(0.0, np.array([[np.nan]]))
-    with pytest.raises(ValueError, match="log_joint_at_mode must be finite"):
+    with pytest.raises(ValueError, match="log_joint_at_mode must be a finite number; got"):
         laplace_log_evidence(-np.inf, np.eye(2))
     with pytest.raises(TypeError, match="log_joint_at_mode must be a real number"):
         laplace_log_evidence("0", np.eye(2))

@@ -81,5 +81,5 @@ def test_bad_shapes_and_values_are_named(X, means, covariances, message):
 
 
 def test_non_numeric_data_is_a_type_error():
-    with pytest.raises(TypeError, match="X must be convertible to a float array"):
+    with pytest.raises(TypeError, match="X must be an array of real numbers; got strings"):
         log_gaussian([["a", "b"]], np.zeros(2), np.eye(2))
