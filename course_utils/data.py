@@ -107,6 +107,25 @@ def load_father_son() -> np.ndarray:
     return np.array(pairs) * CM_PER_INCH
 
 
+def load_family_ids(sex: str | None = None) -> np.ndarray:
+    """Galton's family identifier of each adult child, in file order (205 families in all).
+
+    Row n belongs with row n of ``load_heights(sex)`` and, for ``sex="male"``, of
+    :func:`load_father_son`: children with the same identifier are siblings.
+
+    Parameters
+    ----------
+    sex : {None, "female", "male"}
+        Keep only daughters or sons, as in :func:`load_heights`.
+
+    Returns
+    -------
+    family : ndarray of str, shape (n,)
+        Identifiers as recorded: ``"001"`` to ``"204"`` and ``"136A"``.
+    """
+    return np.array([row["family"] for row in _galton_rows(sex)])
+
+
 def load_old_faithful() -> np.ndarray:
     """Old Faithful geyser eruptions (272 rows).
 

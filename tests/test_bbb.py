@@ -464,3 +464,13 @@ def test_bad_prediction_and_map_arguments_are_named(toy):
         bbb.forward(network, np.zeros(5), X)
     with pytest.raises(ValueError, match=r"w must have shape \(13,\); got shape \(3, 13\)"):
         bbb.hidden_features(network, np.zeros((3, 13)), X)
+
+
+@pytest.mark.parametrize("kernel", [bbb._loss_and_gradients, bbb.log_softmax,
+                                    bbb.CategoricalLikelihood.log_density_and_gradient,
+                                    bbb.GaussianLikelihood.log_density_and_gradient])
+def test_kernels_lesson_07_shows_fit_on_one_screen(kernel):
+    # Lesson 07 displays these with show_source: docstring and code within 45 lines.
+    import inspect
+
+    assert len(inspect.getsource(kernel).splitlines()) <= 45

@@ -314,6 +314,26 @@ def test_magnitude_pruning_removes_the_smallest_weights():
     np.testing.assert_array_equal(pruned, [0.3, -2.0, 0.0, 0.0, 5.0])
 
 
+def test_pruning_curve_matches_pruning_by_hand(blobs):
+    X, y = blobs
+    network = Network((2, 6, 3), "relu", "softmax")
+    rng = np.random.default_rng(18)
+    mu, rho, w = rng.normal(size=network.n_params), rng.normal(-1, 1, network.n_params), rng.normal(size=network.n_params)
+    fractions = [0.0, 0.3, 0.9, 1.0]
+    by_snr = bbb.pruning_curve(network, X, y, fractions, mu=mu, rho=rho)
+    by_size = bbb.pruning_curve(network, X, y, fractions, w=w)
+    for index, fraction in enumerate(fractions):
+        expected = bbb.error_rate(bbb.class_predictive(network, bbb.prune(mu, rho, fraction)[0], X), y)
+        assert by_snr[index] == expected
+        expected = bbb.error_rate(bbb.class_predictive(network, bbb.prune_by_magnitude(w, fraction)[0], X), y)
+        assert by_size[index] == expected
+    assert by_size[-1] == pytest.approx(2 / 3)  # all weights gone: one class for everything
+    with pytest.raises(TypeError, match="either mu and rho .* or w"):
+        bbb.pruning_curve(network, X, y, fractions, mu=mu)
+    with pytest.raises(ValueError, match=r"fractions must be a 1-D array of shares in \[0, 1\]"):
+        bbb.pruning_curve(network, X, y, [0.5, 1.5], w=w)
+
+
 # --- the ground truth: a linear network ------------------------------------------------------
 
 

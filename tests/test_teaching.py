@@ -273,3 +273,53 @@ def test_site_navigation_chains_the_lessons(site):
         if index + 1 < len(NOTEBOOKS):
             assert f'href="{NOTEBOOKS[index + 1].stem}.html"' in nav
 
+
+
+def glossary_rows() -> list[tuple[str, str]]:
+    """(term, lesson of first use) for every row of the glossary's table."""
+    rows = []
+    for line in (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8").splitlines():
+        columns = [column.strip() for column in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(columns) == 4 and re.fullmatch(r"\d\d", columns[2]):
+            rows.append((columns[0], columns[2]))
+    return rows
+
+
+def normalized(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[-‐–]", " ", text.lower()))
+
+
+def term_variants(term: str) -> list[str]:
+    """The forms a glossary term may take in a lesson: each side of " / ", without any words in
+    parentheses ("normal (Gaussian) distribution" is found as "normal distribution")."""
+    variants = [re.sub(r"\s*\(.*?\)", "", part) for part in term.split(" / ")]
+    return [normalized(variant).strip() for variant in variants if variant.strip()]
+
+
+def lesson_prose(path) -> str:
+    """A lesson's Markdown without its navigation lines (which name the neighbouring lessons)."""
+    cells = [cell for cell in read(path).cells if cell.cell_type == "markdown"]
+    texts = [re.sub(r"^\[Contents\].*$", "", cell.source, flags=re.MULTILINE) for cell in cells]
+    return normalized(" ".join(texts))
+
+
+def variant_pattern(variant: str):
+    """Each word as written, or inflected: a word of 8 letters or more by its first 7
+    ("estimation" also matches "estimate"), a shorter one with an optional plural."""
+    words = [
+        re.escape(word[:7]) + r"\w*" if len(word) >= 8 and word.isalpha() else re.escape(word) + "(?:s|es)?"
+        for word in variant.split()
+    ]
+    return re.compile(r"(?<!\w)" + " ".join(words) + r"(?!\w)")
+
+
+def test_glossary_terms_are_used_first_in_the_lesson_it_names():
+    """Issue 15: every glossary term appears in a lesson, first in the lesson the glossary names."""
+    prose = {path.name[:2]: lesson_prose(path) for path in NOTEBOOKS}
+    wrong = []
+    for term, first in glossary_rows():
+        patterns = [variant_pattern(variant) for variant in term_variants(term)]
+        using = [lesson for lesson, text in prose.items() if any(p.search(text) for p in patterns)]
+        if not using or using[0] != first:
+            wrong.append(f"{term}: listed {first}, used in {using or 'no lesson'}")
+    assert not wrong, "glossary entries that do not match the lessons:\n" + "\n".join(wrong)

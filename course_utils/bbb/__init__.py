@@ -30,6 +30,21 @@ The modules, in reading order:
 ``pruning``       signal-to-noise and magnitude pruning
 ``ground_truth``  a linear network, where the optimal factorized Gaussian is known exactly
 ``toy``           the paper's toy regression data
+
+Examples
+--------
+Lesson 07's digit classifiers (about 0.3 s and 1.7 s of CPU time to train)::
+
+    from course_utils import bbb, data
+
+    split = data.load_digits_split()
+    X_train, X_test = split.X_train / data.MAX_PIXEL, split.X_test / data.MAX_PIXEL
+    network = bbb.Network((64, 50, 10), "relu", output="softmax")
+    settings = {"n_epochs": 100, "n_batches": 10, "learning_rate": 0.01, "rng": 1}
+    map_fit = bbb.fit_map(network, X_train, split.y_train, bbb.GaussianPrior(1.0), **settings)
+    fit = bbb.fit(network, X_train, split.y_train, bbb.GaussianPrior(1.0),
+                  local_reparameterization=True, **settings)
+    scores = bbb.evaluate(bbb.predict_classes(network, fit.mu, fit.rho, X_test, rng=0), split.y_test)
 """
 
 from course_utils.bbb.ground_truth import (
@@ -73,7 +88,7 @@ from course_utils.bbb.prediction import (
     predict_classes,
 )
 from course_utils.bbb.priors import GaussianPrior, ScaleMixturePrior
-from course_utils.bbb.pruning import prune, prune_by_magnitude, signal_to_noise
+from course_utils.bbb.pruning import prune, prune_by_magnitude, pruning_curve, signal_to_noise
 from course_utils.bbb.toy import toy_regression_data
 from course_utils.bbb.training import Adam, BBBFit, MAPFit, fit, fit_map
 
@@ -124,6 +139,7 @@ __all__ = [
     "predictive_entropy",
     "prune",
     "prune_by_magnitude",
+    "pruning_curve",
     "sample_weights",
     "signal_to_noise",
     "softmax",

@@ -103,3 +103,41 @@ def prune_by_magnitude(w, fraction: float) -> tuple[np.ndarray, np.ndarray]:
     if w.ndim != 1:
         raise ValueError(f"w must be a 1-D array of shape (P,); got shape {w.shape}")
     return _prune_by(np.abs(w), w, fraction)
+
+
+def pruning_curve(network, X, labels, fractions, *, mu=None, rho=None, w=None) -> np.ndarray:
+    """Test error of a pruned softmax network for each share of weights removed.
+
+    Give ``mu`` and ``rho`` (Bayes by Backprop: remove the lowest signal-to-noise first,
+    then use the posterior means, as Blundell et al. 2015, Section 5.1, Table 2) or ``w``
+    (a MAP network: remove the smallest magnitudes first).
+
+    Parameters
+    ----------
+    network : Network
+        A softmax network.
+    X : array_like of shape (m, d)
+    labels : array_like of int, shape (m,)
+    fractions : array_like of shape (k,)
+        Shares in [0, 1].
+    mu, rho, w : array_like of shape (P,)
+
+    Returns
+    -------
+    errors : ndarray of shape (k,)
+        Share of inputs misclassified, in [0, 1].
+    """
+    from course_utils.bbb.metrics import error_rate
+    from course_utils.bbb.prediction import class_predictive
+
+    network = _checks.check_network(network)
+    if (w is None) == (mu is None and rho is None) or (w is None and (mu is None or rho is None)):
+        raise TypeError("pruning_curve needs either mu and rho (Bayes by Backprop) or w (a MAP network)")
+    fractions = _checks.check_finite(_checks.float_array(fractions, "fractions"), "fractions")
+    if fractions.ndim != 1 or np.any(fractions < 0) or np.any(fractions > 1):
+        raise ValueError(f"fractions must be a 1-D array of shares in [0, 1]; got {fractions!r}")
+    errors = []
+    for fraction in fractions:
+        pruned = prune(mu, rho, float(fraction))[0] if w is None else prune_by_magnitude(w, float(fraction))[0]
+        errors.append(error_rate(class_predictive(network, pruned, X), labels))
+    return np.array(errors)

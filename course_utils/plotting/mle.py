@@ -66,7 +66,7 @@ def plot_normal_fit(heights, mu: float, sigma: float, bins, title: str | None = 
     """
     heights = np.asarray(heights, dtype=float)
     log_likelihood = normal_log_likelihood(heights, mu, sigma)
-    fig, ax = plt.subplots()
+    fig, ax = plt.subplots(figsize=(9.0, 4.0))
     ax.hist(heights, bins=bins, density=True, color=PALETTE[0], alpha=0.5, edgecolor="white", label="data")
     low, high = min(heights.min(), mu - 4 * sigma), max(heights.max(), mu + 4 * sigma)
     grid = np.linspace(low, high, 400)
@@ -75,7 +75,9 @@ def plot_normal_fit(heights, mu: float, sigma: float, bins, title: str | None = 
     summary = rf"$\mu$ = {mu:.2f} cm, $\sigma$ = {sigma:.2f} cm: log-likelihood {log_likelihood:.1f}"
     ax.set(xlabel=HEIGHT_LABEL, ylabel=DENSITY_LABEL,
            title=summary if title is None else f"{title}\n{summary}")
-    ax.legend(loc="best")
+    # Beside the axes: a model far to one side would run under a legend inside them.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    fig.tight_layout()
     return fig
 
 
@@ -105,12 +107,15 @@ def plot_log_likelihood_surface(heights, mus, sigmas, estimate) -> plt.Figure:
     filled = ax.contourf(mus, sigmas, relative, levels=levels, extend="min", cmap="viridis")
     lines = ax.contour(mus, sigmas, relative, levels=levels[:-1], colors="white", linewidths=0.7,
                        linestyles="solid")
-    ax.clabel(lines, fmt="%g", fontsize=8)
+    ax.clabel(lines, fmt="%g", fontsize=10)
     ax.plot(mu_hat, sigma_hat, marker="*", markersize=16, color=PALETTE[1], markeredgecolor="black",
-            linestyle="none", label=rf"ML estimate ($\hat\mu$={mu_hat:.2f}, $\hat\sigma$={sigma_hat:.2f})")
+            linestyle="none")
     fig.colorbar(filled, ax=ax, label="log-likelihood minus its maximum")
-    ax.set(xlabel=r"$\mu$ (cm)", ylabel=r"$\sigma$ (cm)", title="Log-likelihood surface of the normal model")
-    ax.legend(loc="upper right", frameon=True)
+    # The estimate is named in the title, so that no legend covers the contours.
+    ax.set(xlabel="μ (cm)", ylabel="σ (cm)",
+           title=f"Log-likelihood surface of the normal model\nstar: ML estimate μ = {mu_hat:.2f} cm, "
+                 f"σ = {sigma_hat:.2f} cm")
+    fig.tight_layout()
     return fig
 
 
@@ -189,9 +194,13 @@ def plot_variance_bias(sample_sizes, mean_ml, mean_unbiased, true_variance: floa
     ax.plot(sample_sizes, np.asarray(mean_unbiased) / true_variance, "s", color=PALETTE[1], mfc="none",
             label=r"simulation, divide by $N - 1$")
     ax.set_xscale("log")
+    # The sample sizes themselves as ticks: plain numbers, no small superscript exponents.
+    ax.set_xticks(sample_sizes, [f"{n:g}" for n in sample_sizes])
+    ax.minorticks_off()
     ax.set(xlabel="sample size N", ylabel="average estimate / true variance",
            title="Bias of the variance estimate")
     ax.legend(loc="lower right")
+    fig.tight_layout()
     return fig
 
 

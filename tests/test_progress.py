@@ -1,4 +1,4 @@
-"""Progress bars of long training loops: a widget with a stable stored line, text lines without a kernel."""
+"""The progress bar of long training loops (course_utils.widgets.Progress, issue 17)."""
 
 from course_utils import widgets
 
