@@ -256,7 +256,7 @@ def test_bad_sampling_and_mixture_input_gets_messages_that_name_the_argument():
         logistic_importance_sampling(X, y, alpha, degrees_of_freedom=0.0)
     with pytest.raises(ValueError, match="means must be a 2-D array"):
         mixture_means_log_joint(np.zeros((2, 2, 2)), [0.0, 1.0])
-    with pytest.raises(TypeError, match="means must be convertible"):
+    with pytest.raises(TypeError, match="means must be an array of real numbers"):
         mixture_means_log_joint("ab", [0.0, 1.0])
     with pytest.raises(ValueError, match="means must be a 1-D array"):
         mixture_means_hessian(np.zeros((2, 2)), [0.0, 1.0])
