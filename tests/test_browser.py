@@ -76,6 +76,18 @@ SLIDER_HANDLE = ".widget-slider .noUi-handle"
 DROPDOWN = ".widget-dropdown select"
 WIDGET_ERRORS = ("Error displaying widget", "Failed to load model class", "Loading widget...")
 SOLUTION_SUMMARY = "Output of the worked solution (click to open)"  # course_utils.display
+# The text of a cell's outputs that a learner sees: a closed <details> shows only its summary.
+# (textContent, since JupyterLab does not render cells out of view.)
+VISIBLE_OUTPUT_TEXT = """cell => {
+    const area = cell.querySelector(".jp-Cell-outputArea");
+    if (area === null) { return ""; }
+    const copy = area.cloneNode(true);
+    copy.querySelectorAll("details:not([open])").forEach(details => {
+        const summary = details.querySelector("summary");
+        details.replaceWith(summary === null ? "" : summary.textContent);
+    });
+    return copy.textContent.trim();
+}"""
 
 
 def under_ci() -> bool:
@@ -269,10 +281,11 @@ def assert_solutions_stay_hidden(page, cells: list[dict], name: str) -> int:
         dom = dom_cells.nth(index)
         dom.scroll_into_view_if_needed()
         if cell["cell_type"] == "code":
-            assert not dom.locator(".jp-InputArea-editor").is_visible(), f"{name}: solution cell {index} shows its code"
-            placeholder = dom.locator(".jp-InputPlaceholder").inner_text().strip()
-            assert placeholder.startswith("# Worked solution"), f"{name}: cell {index} collapsed as {placeholder!r}"
-            shown = dom.locator(".jp-Cell-outputArea").inner_text().strip()
+            placeholder = dom.locator(".jp-InputPlaceholder .jp-PlaceholderText")
+            assert placeholder.count() == 1, f"{name}: solution cell {index} shows its code"
+            first_line = placeholder.text_content().strip()
+            assert first_line.startswith("# Worked solution"), f"{name}: cell {index} collapsed as {first_line!r}"
+            shown = dom.evaluate(VISIBLE_OUTPUT_TEXT)
             assert shown == SOLUTION_SUMMARY, f"{name}: solution cell {index} shows {shown[:200]!r}"
         assert dom.locator("details[open]").count() == 0, f"{name}: the answer in cell {index} is open"
         checked += 1
