@@ -72,7 +72,9 @@ def log_gaussian(X, means, covariances) -> np.ndarray:
     X = as_data(X)
     means = as_means(means, X.shape[1])
     covariances = as_covariances(covariances, means.shape[0], X.shape[1])
-    return _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky_factors(covariances)))
+    cholesky = cholesky_factors(covariances)
+    with np.errstate(over="ignore"):
+        return _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
 
 
 def _finite_log_density(log_density):
@@ -110,7 +112,7 @@ def _weighted_log_joint(X, weights, means, cholesky) -> np.ndarray:
 
 def _checked_log_joint(X, weights, means, cholesky) -> np.ndarray:
     """:func:`_weighted_log_joint` for the public functions: -inf only from a zero weight."""
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         return np.log(weights) + _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
 
 
@@ -152,7 +154,8 @@ def e_step(X, weights, means, covariances) -> tuple[np.ndarray, float]:
     with np.errstate(over="ignore", invalid="ignore"):
         responsibilities, log_likelihood = _e_step(X, weights, means, cholesky)
     if not (np.isfinite(log_likelihood) and np.all(np.isfinite(responsibilities))):
-        _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
+        with np.errstate(over="ignore"):
+            _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
     return responsibilities, log_likelihood
 
 
