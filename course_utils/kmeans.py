@@ -387,14 +387,15 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
         if not first:
             old = labels[columns]
             changed = np.flatnonzero(old != new)  # a few per cent: index them, not mask
-            moves.append((columns[changed], old[changed], new[changed]))
+            # The moved points' coordinates are copied while the block is in cache.
+            moves.append((block[:d, changed], old[changed], new[changed]))
         labels[columns] = new
     if first:
         sums += _cluster_sums(points[:d].T, labels, k)
         counts += np.bincount(labels, minlength=k)
     elif moves:
-        moved, old, new = (np.concatenate(parts) for parts in zip(*moves))
-        coordinates = np.take(points[:d], moved, axis=1).T
+        coordinates, old, new = (np.concatenate(parts, axis=-1) for parts in zip(*moves))
+        coordinates = coordinates.T
         sums += _cluster_sums(coordinates, new, k) - _cluster_sums(coordinates, old, k)
         counts += np.bincount(new, minlength=k) - np.bincount(old, minlength=k)
 
