@@ -197,6 +197,12 @@ def m_step(X, responsibilities, reg_covar: float = 1e-6) -> tuple[np.ndarray, np
     weights : ndarray of shape (k,)
     means : ndarray of shape (k, d)
     covariances : ndarray of shape (k, d, d)
+
+    Raises
+    ------
+    ValueError
+        If a column of ``X`` spreads so little (below 1e-154) or so much that its squared
+        deviations leave the floating-point range.
     """
     X = as_data(X)
     responsibilities = as_responsibilities(responsibilities, X.shape[0])
@@ -521,8 +527,8 @@ def fit(
     init : {"kmeans", "random"} or tuple (weights, means, covariances)
         ``"kmeans"``: the clusters of :func:`course_utils.kmeans.fit` (k-means++ seeding),
         turned into parameters by one M-step on their 0/1 responsibilities;
-        ``"random"``: k distinct data points as means, each with the covariance of all the
-        data, equal weights; a tuple: these starting parameters, of shapes (k,), (k, d)
+        ``"random"``: k data points with pairwise different values as means, each with the
+        covariance of all the data, equal weights; a tuple: these starting parameters, of shapes (k,), (k, d)
         and (k, d, d).
     n_init : int
         Number of runs; the run with the highest final log-likelihood is returned (the
@@ -541,6 +547,20 @@ def fit(
     Returns
     -------
     GMMResult
+
+    Raises
+    ------
+    ValueError
+        If a covariance becomes singular (a component collapsed: increase ``reg_covar``),
+        ``X`` has fewer than ``n_components`` distinct rows (``init="random"``), or the
+        fitted covariances leave the floating-point range.
+
+    Notes
+    -----
+    EM runs on the data centred and divided by a power of two, and the result is mapped
+    back, so the fit does not depend on where the data lie or on their magnitude
+    (1e-150 to 1e150). Singularity is judged on each covariance's correlation matrix,
+    so columns in very different units (spreads 1e8 apart) are fine.
     """
     X = as_data(X)
     n = X.shape[0]

@@ -13,7 +13,10 @@ Memory and speed
 The assignment step uses the expansion
 :math:`\lVert x-\mu\rVert^2 = \lVert x\rVert^2 - 2 x^\top\mu + \lVert\mu\rVert^2`, in
 coordinates centered on the data mean (as scikit-learn does) so that the expansion loses
-no digits when the data lie far from the origin. ``fit`` (and ``assign``) make one
+no digits when the data lie far from the origin, and divided by a power of two so that
+no square overflows or underflows (:func:`_frame`); k-means++ seeding works in the same
+coordinates. Exact ties are decided in the data's own coordinates
+(:func:`_resolve_ties`), so that they go to the lowest index whatever the other rows. ``fit`` (and ``assign``) make one
 centered, transposed copy of the data with a row of ones appended, (d + 1, n) numbers,
 once: every iteration then reads its matrix products from it, in chunks of a few
 thousand points (:class:`_NearestCenter`). All k scores of a chunk come from matrix
@@ -29,12 +32,14 @@ the centers settle, a small share of the points is assigned again per iteration 
 per cent for separated clusters, a quarter or more for heavily overlapping ones). The
 cluster sums are then updated only for the points that changed cluster, and J comes
 from the sums: :math:`J = \sum_n \lVert x_n\rVert^2 + \sum_j (N_j \lVert\mu_j\rVert^2
-- 2 \mu_j^\top S_j)` with :math:`S_j` the sum of the points of cluster j. The returned
+- 2 \mu_j^\top S_j)` with :math:`S_j` the sum of the points of cluster j, unless that
+sum could cancel (:func:`_inertia`). When most points must be assigned again (data
+without cluster structure), they are read in place rather than gathered. The returned
 labels, inertia and distances come from one full assignment at the end, computed
 directly from ``x - mu``.
 
 The memory used on top of ``X`` is that copy, a few vectors of length n (the bounds, the
-indices of the points to assign, labels of one or two bytes each) and one set of chunk
+squared norms, the indices of the points to assign, labels of one or two bytes each) and one set of chunk
 buffers, never an (n, k) matrix: about 50 MiB for a million points in 2-D (17 MiB for
 100000 points in 16-D), whatever k is.
 
@@ -551,8 +556,10 @@ def kmeans_plusplus(X, n_clusters, rng=None) -> np.ndarray:
     :math:`O(\log k)`-in-expectation guarantee of the paper, and a few more make an
     unlucky draw (a candidate next to an existing center) much less likely at the price
     of a few more distance passes. Arthur and Vassilvitskii report that such local trials
-    helped; the number is scikit-learn's default. If every point already coincides with a
-    center (the potential is zero), the next center is drawn uniformly.
+    helped; the number is scikit-learn's default. A point equal to a chosen center has
+    weight zero, so the centers are always distinct points. Distances are computed in the
+    centred coordinates of the Lloyd loop, so the seeding does not depend on where the data
+    lie (shifted by 1e9, separated blobs still get one center each).
 
     Parameters
     ----------
@@ -564,7 +571,13 @@ def kmeans_plusplus(X, n_clusters, rng=None) -> np.ndarray:
     Returns
     -------
     centers : ndarray of shape (k, d)
-        Rows of ``X``.
+        Rows of ``X``, pairwise different.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` has fewer than ``n_clusters`` distinct rows, or its squared distances
+        exceed the floating-point range.
     """
     X = as_data(X)
     n_clusters = _check_n_clusters(n_clusters, X.shape[0])
@@ -652,6 +665,12 @@ def assign(X, centers) -> tuple[np.ndarray, np.ndarray]:
     labels : ndarray of int, shape (n,)
     squared_distances : ndarray of shape (n,)
         :math:`\lVert x_n - \mu_{r_n}\rVert^2`; their sum is J.
+
+    Raises
+    ------
+    ValueError
+        If a squared distance exceeds the floating-point range (about 1.8e308), or the
+        centers lie more than 1e140 times farther from the data than the data spread.
     """
     X = as_data(X)
     centers = _check_centers(centers, X.shape[1])
@@ -761,8 +780,9 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=0.0, rng
     n_clusters : int
         Number of clusters k, 1 <= k <= n.
     init : {"k-means++", "random"} or array_like of shape (k, d)
-        ``"k-means++"``: :func:`kmeans_plusplus`; ``"random"``: k distinct data points
-        drawn uniformly; an array: these starting centers.
+        ``"k-means++"``: :func:`kmeans_plusplus`; ``"random"``: k data points with
+        pairwise different values, drawn uniformly among the rows; an array: these
+        starting centers.
     n_init : int
         Number of runs from different seeds; the run with the lowest final inertia wins
         (the first one on a tie). With an ``init`` array every run would be the same, so
@@ -777,6 +797,12 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=0.0, rng
     Returns
     -------
     KMeansResult
+
+    Raises
+    ------
+    ValueError
+        If ``X`` has fewer than ``n_clusters`` distinct rows (two clusters would start
+        equal), or J exceeds the floating-point range (about 1.8e308).
     """
     X = as_data(X)
     n, d = X.shape
