@@ -722,7 +722,8 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
     k = centers.shape[0]
     spread = _squared_spread(points)
     margin = _rounding_margin(points)
-    working_tol = tol / scale / scale  # a squared shift, in working units
+    with np.errstate(over="ignore"):  # inf for tiny data: then every shift is within tol
+        working_tol = tol / scale / scale  # a squared shift, in working units
     squared_norms = np.einsum("ij,ij->j", points[:d], points[:d])
     labels = np.empty(n, dtype=_label_type(k))
     previous_labels = np.full(n, k, dtype=labels.dtype)  # k is no label: never equal

@@ -391,7 +391,7 @@ def test_far_magnitudes_give_the_right_answer_or_a_named_value_error(factor):
     means = X[:2] * factor
     q = np.full((40, 2), 0.5)
     calls = [
-        lambda: kmeans.fit(Y, 2, rng=0), lambda: kmeans.assign(Y, means), lambda: kmeans.kmeans_plusplus(Y, 2, rng=0),
+        lambda: kmeans.fit(Y, 2, rng=0), lambda: kmeans.fit(Y, 2, rng=0, tol=1e-4), lambda: kmeans.assign(Y, means), lambda: kmeans.kmeans_plusplus(Y, 2, rng=0),
         lambda: kmeans.update_centers(Y, np.arange(40) % 2, 2),
         lambda: gmm.fit(Y, 2, rng=0, reg_covar=0.0), lambda: gmm.m_step(Y, q, 0.0),
         lambda: gmm.e_step(Y, [0.5, 0.5], means, covariances), lambda: gmm.log_gaussian(Y, means, covariances),
