@@ -473,12 +473,15 @@ def _means(sums, counts):
 
 
 def _distances_to_own_center(X, labels, centers):
+    """Squared distances (n,) to the own center, divided by a common power of two so that
+    no square overflows (the callers only compare them)."""
     n, d = X.shape
     out = np.empty(n)
+    scale = np.ldexp(1.0, np.frexp(max(np.max(np.abs(X)), np.max(np.abs(centers)), 1e-300))[1])
     step = _rows_per_chunk(1, d)
     for start in range(0, n, step):
         out[start:start + step] = _row_squared_norms(
-            X[start:start + step] - centers[labels[start:start + step]]
+            (X[start:start + step] - centers[labels[start:start + step]]) / scale
         )
     return out
 

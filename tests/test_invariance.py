@@ -482,3 +482,15 @@ def test_complex_strings_and_objects_in_X_are_named(call, value, error, message)
 def test_each_kind_of_bad_input_has_its_own_message(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("factor", [1e-300, 1e200, 1e300])
+def test_an_empty_cluster_takes_the_farthest_point_at_any_magnitude(factor):
+    # At 1e200 every squared distance overflows: the farthest point must still win.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, 2))
+    X[5] = [9.0, 9.0]
+    labels = np.r_[np.zeros(11, dtype=int), [2]]  # cluster 1 is empty
+    expected = kmeans.update_centers(X, labels, 3)
+    np.testing.assert_allclose(expected[1], X[5])
+    np.testing.assert_allclose(kmeans.update_centers(X * factor, labels, 3) / factor, expected, rtol=1e-12)
