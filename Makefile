@@ -10,8 +10,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: lab test outputs student site clean
 
+# JupyterLab on the contents page; as root too. Pass options with LAB_ARGS, e.g.
+# make lab LAB_ARGS="--ip=0.0.0.0 --no-browser" to reach it from another machine.
 lab: $(STAMP)
-	$(BIN)/python -m jupyter lab notebooks
+	$(BIN)/python tools/lab.py $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check .

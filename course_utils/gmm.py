@@ -12,6 +12,7 @@ that no (n, k) temporaries are built and every block stays in the processor's ca
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -235,6 +236,133 @@ def log_likelihood(X, weights, means, covariances) -> float:
     """
     log_joint = _checked_log_joint(*_check_parameters(X, weights, means, covariances))
     return float(np.sum(logsumexp(log_joint, axis=1)))
+
+
+# --------------------------------------------------------------------------- choosing K
+
+_COVARIANCE_KINDS = ("full", "diagonal", "spherical", "tied")
+
+
+def n_parameters(n_components, n_features, covariance: str = "full") -> int:
+    r"""Number of free parameters of a Gaussian mixture.
+
+    .. math:: p = (K - 1) + K d + K \frac{d (d + 1)}{2}
+
+    for full covariances (lesson 04, equation 4.12): the weights have :math:`K - 1` free
+    entries (they sum to one), each mean :math:`d`, each symmetric covariance
+    :math:`d(d+1)/2`. The other kinds change the last term to :math:`K d` (``"diagonal"``),
+    :math:`K` (``"spherical"``, one variance per component) or :math:`d(d+1)/2` (``"tied"``,
+    one covariance shared by all components).
+
+    Parameters
+    ----------
+    n_components : int
+        Number of components K, at least 1.
+    n_features : int
+        Dimension d of the data, at least 1.
+    covariance : {"full", "diagonal", "spherical", "tied"}
+
+    Returns
+    -------
+    p : int
+
+    Raises
+    ------
+    TypeError
+        If ``n_components`` or ``n_features`` is not an integer.
+    ValueError
+        If either is below 1, or ``covariance`` is not one of the kinds above.
+    """
+    k = as_count(n_components, "n_components", minimum=1)
+    d = as_count(n_features, "n_features", minimum=1)
+    if covariance not in _COVARIANCE_KINDS:
+        raise ValueError(f"covariance must be one of {_COVARIANCE_KINDS}; got {covariance!r}")
+    per_matrix = d * (d + 1) // 2
+    covariance_count = {"full": k * per_matrix, "diagonal": k * d, "spherical": k, "tied": per_matrix}
+    return (k - 1) + k * d + covariance_count[covariance]
+
+
+def bic(log_likelihood, n_parameters, n_points) -> float:
+    r"""Bayesian information criterion of a fitted model; lower is better.
+
+    .. math:: \mathrm{BIC} = -2 \ln p(X \mid \hat\theta) + p \ln N
+
+    (lesson 04, equation 4.11; Schwarz 1978, "Estimating the dimension of a model", Annals
+    of Statistics 6, 461-464): minus twice the large-N form of the Laplace approximation of
+    the log evidence (lesson 06, equation 6.4), keeping only the terms that grow with N.
+
+    Parameters
+    ----------
+    log_likelihood : float
+        Maximized total log-likelihood :math:`\ln p(X \mid \hat\theta)` (nats).
+    n_parameters : int
+        Number of free parameters p, e.g. from :func:`n_parameters`.
+    n_points : int
+        Number of data points N, at least 1.
+
+    Returns
+    -------
+    bic : float
+
+    Raises
+    ------
+    TypeError
+        If ``log_likelihood`` is not a real number, or a count is not an integer.
+    ValueError
+        If ``log_likelihood`` is not finite, or a count is out of range.
+    """
+    if isinstance(log_likelihood, bool) or not isinstance(log_likelihood, numbers.Real):
+        raise TypeError(
+            f"log_likelihood must be a real number; got {log_likelihood!r} of type {type(log_likelihood).__name__}"
+        )
+    if not np.isfinite(log_likelihood):
+        raise ValueError(f"log_likelihood must be finite; got {log_likelihood}")
+    p = as_count(n_parameters, "n_parameters", minimum=0)
+    n = as_count(n_points, "n_points", minimum=1)
+    return float(-2.0 * log_likelihood + p * np.log(n))
+
+
+def collapsed_components(weights, covariances, n_points, reg_covar: float = 1e-6, *, factor: float = 10.0) -> np.ndarray:
+    r"""Which components of a fitted mixture have collapsed onto too few points.
+
+    A component counts as collapsed when its effective number of points
+    :math:`N_k = N \pi_k` (lesson 04, equation 4.7) is below :math:`d + 1`, the fewest
+    points whose covariance (4.9) can be non-singular in d dimensions, or when the smallest
+    eigenvalue of its covariance is below ``factor * reg_covar``: the data give it no spread
+    in that direction and only the floor ``reg_covar`` keeps it invertible. Such a
+    component's contribution to the log-likelihood grows without bound as ``reg_covar``
+    shrinks (lesson 04, section 8).
+
+    Parameters
+    ----------
+    weights : array_like of shape (k,)
+    covariances : array_like of shape (k, d, d)
+    n_points : int
+        Number of data points N the mixture was fitted to.
+    reg_covar : float, default 1e-6
+        The ``reg_covar`` the mixture was fitted with (>= 0).
+    factor : float, default 10.0
+        How close to the floor (as a multiple of ``reg_covar``) counts as at the floor.
+
+    Returns
+    -------
+    collapsed : ndarray of bool, shape (k,)
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match, the weights are not on the simplex, or ``reg_covar`` or
+        ``factor`` is negative or not finite.
+    """
+    weights = as_weights(weights)
+    covariances = np.asarray(covariances, dtype=float)
+    d = covariances.shape[-1] if covariances.ndim >= 2 else 1
+    covariances = as_covariances(covariances, weights.size, d)
+    n = as_count(n_points, "n_points", minimum=1)
+    reg_covar = _as_tolerance(reg_covar, "reg_covar")
+    factor = _as_tolerance(factor, "factor")
+    smallest = np.linalg.eigvalsh(covariances)[:, 0]
+    return (n * weights < d + 1) | (smallest < factor * reg_covar)
 
 
 # --------------------------------------------------------------------------- fitting

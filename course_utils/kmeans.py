@@ -120,6 +120,72 @@ class KMeansResult:
     converged: bool
 
 
+# ------------------------------------------------------------------ textbook kernels
+# The two Lloyd steps as lesson 03 shows them in its main text: written for reading, with
+# all n x k distances held at once. assign, update_centers and fit below compute the same
+# labels and centers with less memory and time (lesson 03, "Making it fast"); the tests
+# check that they agree with these two.
+
+
+def _textbook_assign(X, centers):
+    r"""Assignment step (lesson 03, equation 3.2), written for reading.
+
+    .. math:: r_n = \arg\min_j \lVert x_n - \mu_j \rVert^2
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    centers : ndarray of shape (k, d)
+
+    Returns
+    -------
+    labels : ndarray of int, shape (n,)
+        The nearest center of every point; ties go to the lowest index.
+    squared_distances : ndarray of shape (n,)
+        Squared distance of every point to its own center; their sum is J (3.1).
+    """
+    # (n, 1, d) - (1, k, d) -> (n, k, d): every point minus every center; squaring and
+    # summing over the d coordinates (the last axis) gives the (n, k) squared distances.
+    squared = ((X[:, np.newaxis, :] - centers[np.newaxis, :, :]) ** 2).sum(axis=2)
+    labels = squared.argmin(axis=1)  # the first minimum of each row: ties go to the lowest index
+    return labels, squared[np.arange(X.shape[0]), labels]
+
+
+def _textbook_update(X, labels, n_clusters):
+    r"""Update step (lesson 03, equation 3.3), written for reading.
+
+    .. math:: \mu_j = \frac{\sum_n r_{nj} x_n}{\sum_n r_{nj}}
+
+    A cluster with no point has no mean: it takes over the point farthest from its own
+    center, among clusters that keep at least one point (the rule of
+    :func:`update_centers`), one empty cluster at a time in index order.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    labels : ndarray of int, shape (n,)
+        Values in 0..n_clusters-1.
+    n_clusters : int
+        k, at most n.
+
+    Returns
+    -------
+    centers : ndarray of shape (k, d)
+    """
+    labels = np.array(labels)  # a copy: a relocated point changes label
+    while True:
+        one_hot = (labels[:, np.newaxis] == np.arange(n_clusters)).astype(float)  # r_nj, (n, k)
+        counts = one_hot.sum(axis=0)  # N_j, points per cluster
+        centers = (one_hot.T @ X) / np.maximum(counts, 1.0)[:, np.newaxis]  # (3.3)
+        empty = np.flatnonzero(counts == 0)
+        if empty.size == 0:
+            return centers
+        # An empty cluster has no mean: it takes the point farthest from its own center.
+        distances = ((X - centers[labels]) ** 2).sum(axis=1)
+        distances[counts[labels] < 2] = -1.0  # never take the only point of a cluster
+        labels[distances.argmax()] = empty[0]
+
+
 # --------------------------------------------------------------------------- helpers
 
 

@@ -13,3 +13,37 @@ def pytest_configure(config):
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for folder in config.stash.get(SCREENSHOT_DIRS, []):
         terminalreporter.write_line(f"browser test screenshots (one per notebook): {folder}")
+
+
+# Issue 14: no text below 9 pt in any figure of the course. Every figure a test
+# draws (in the house style) is kept and, after the test, drawn once more so that tick
+# labels exist, then every visible text in it is measured.
+SMALLEST_FONT_PT = 9.0
+
+
+@pytest.fixture(autouse=True)
+def figures_use_legible_text(monkeypatch):
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from course_utils.plotting import HOUSE_STYLE
+
+    created = []
+    make_figure = plt.figure
+
+    def recording_figure(*args, **kwargs):
+        figure = make_figure(*args, **kwargs)
+        created.append(figure)
+        return figure
+
+    monkeypatch.setattr(plt, "figure", recording_figure)
+    with plt.rc_context(HOUSE_STYLE):
+        yield
+    for figure in created:
+        figure.canvas.draw()
+        small = [
+            (text.get_text(), text.get_fontsize())
+            for text in figure.findobj(Text)
+            if text.get_visible() and text.get_text().strip() and text.get_fontsize() < SMALLEST_FONT_PT
+        ]
+        assert not small, f"text below {SMALLEST_FONT_PT} pt in a figure: {small[:5]}"

@@ -362,19 +362,21 @@ def test_toy_data_follow_the_paper_formula():
 
 
 @pytest.mark.parametrize(
-    "sizes, activation, error, message",
+    "sizes, activation, error, message, output",
     [
-        ((1, 1), "tanh", ValueError, r"one or two hidden layers"),
-        ((1, 2, 3, 4, 1), "tanh", ValueError, r"one or two hidden layers"),
-        ((1, 4, 2), "tanh", ValueError, r"must end with 1"),
-        ((1, 0, 1), "tanh", ValueError, r"each entry of layer_sizes must be at least 1"),
-        ((1, 2.5, 1), "tanh", TypeError, r"each entry of layer_sizes must be an integer"),
-        ((1, 4, 1), "sigmoid", ValueError, r"activation must be one of \('tanh', 'relu'\)"),
+        ((1,), "tanh", ValueError, r"at most two hidden layers", "regression"),
+        ((1, 2, 3, 4, 1), "tanh", ValueError, r"at most two hidden layers", "regression"),
+        ((1, 4, 1), "tanh", ValueError, r"output must be one of \('regression', 'softmax'\)", "logits"),
+        ((1, 4, 1), "tanh", ValueError, r"number of classes K >= 2", "softmax"),
+        ((1, 4, 2), "tanh", ValueError, r"must end with 1", "regression"),
+        ((1, 0, 1), "tanh", ValueError, r"each entry of layer_sizes must be at least 1", "regression"),
+        ((1, 2.5, 1), "tanh", TypeError, r"each entry of layer_sizes must be an integer", "regression"),
+        ((1, 4, 1), "sigmoid", ValueError, r"activation must be one of \('tanh', 'relu'\)", "regression"),
     ],
 )
-def test_bad_networks_are_rejected(sizes, activation, error, message):
+def test_bad_networks_are_rejected(sizes, activation, error, message, output):
     with pytest.raises(error, match=message):
-        Network(sizes, activation)
+        Network(sizes, activation, output)
 
 
 @pytest.mark.parametrize(
@@ -462,3 +464,13 @@ def test_bad_prediction_and_map_arguments_are_named(toy):
         bbb.forward(network, np.zeros(5), X)
     with pytest.raises(ValueError, match=r"w must have shape \(13,\); got shape \(3, 13\)"):
         bbb.hidden_features(network, np.zeros((3, 13)), X)
+
+
+@pytest.mark.parametrize("kernel", [bbb._loss_and_gradients, bbb.log_softmax,
+                                    bbb.CategoricalLikelihood.log_density_and_gradient,
+                                    bbb.GaussianLikelihood.log_density_and_gradient])
+def test_kernels_lesson_07_shows_fit_on_one_screen(kernel):
+    # Lesson 07 displays these with show_source: docstring and code within 45 lines.
+    import inspect
+
+    assert len(inspect.getsource(kernel).splitlines()) <= 45

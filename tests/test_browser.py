@@ -16,13 +16,13 @@ Deselect it with ``python -m pytest -m "not browser"``.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -38,6 +38,16 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lab_tool = _load("lab_tool", ROOT / "tools" / "lab.py")
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Without the background-networking flags Chromium keeps dialling Google's hosts, which a
@@ -57,14 +67,6 @@ ENABLE_HINT = (
     'and the test extra (`pip install -e ".[test]"`); never `playwright install`'
 )
 
-# JupyterLab settings for a clean, quiet profile: no news or update checks (no network).
-LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
-}
-
 STDERR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 FIGURE = ".jp-OutputArea-output img"
 EXPLORE_CELL = ".jp-CodeCell:has(.widget-hbox)"
@@ -73,6 +75,19 @@ EXPLORE_FIGURE = ".jp-OutputArea-child:has(.widget-hbox) ~ .jp-OutputArea-child 
 SLIDER_HANDLE = ".widget-slider .noUi-handle"
 DROPDOWN = ".widget-dropdown select"
 WIDGET_ERRORS = ("Error displaying widget", "Failed to load model class", "Loading widget...")
+SOLUTION_SUMMARY = "Output of the worked solution (click to open)"  # course_utils.display
+# The text of a cell's outputs that a learner sees: a closed <details> shows only its summary.
+# (textContent, since JupyterLab does not render cells out of view.)
+VISIBLE_OUTPUT_TEXT = """cell => {
+    const area = cell.querySelector(".jp-Cell-outputArea");
+    if (area === null) { return ""; }
+    const copy = area.cloneNode(true);
+    copy.querySelectorAll("details:not([open])").forEach(details => {
+        const summary = details.querySelector("summary");
+        details.replaceWith(summary === null ? "" : summary.textContent);
+    });
+    return copy.textContent.trim();
+}"""
 
 
 def under_ci() -> bool:
@@ -164,11 +179,9 @@ def lab(browser, tmp_path_factory):
     notebook_dir = home / "notebooks"
     # A copy, so running the cells never rewrites the stored outputs in notebooks/.
     shutil.copytree(NOTEBOOK_DIR, notebook_dir)
+    # An empty user profile: what a learner sees on a first start comes from the course's
+    # own defaults (tools/jupyterlab-settings), as `make lab` gives them.
     settings_dir = home / "lab-settings"
-    for name, values in LAB_SETTINGS.items():
-        target = settings_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(values), encoding="utf-8")
 
     env = dict(os.environ)
     # The learner's own Jupyter, IPython and matplotlib settings must not change the result.
@@ -184,19 +197,17 @@ def lab(browser, tmp_path_factory):
     )
     port = free_port()
     token = secrets.token_hex(24)
-    command = [
-        sys.executable, "-m", "jupyter", "lab",
+    # The command `make lab` runs (tools/lab.py), on the copy, on a fixed port, no browser.
+    command = lab_tool.lab_command([
         "--no-browser",
-        "--allow-root",  # CI containers run as root
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={notebook_dir}",
         "--LabApp.extension_manager=readonly",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
+    ], as_root=lab_tool.running_as_root(), notebook_dir=notebook_dir)
     log = home / "jupyterlab.log"
     started = time.monotonic()
     with open(log, "wb") as log_file:
@@ -232,6 +243,75 @@ def screenshot_dir(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser-screenshots")
     request.config.stash[SCREENSHOT_DIRS].append(folder)  # listed in the summary by conftest.py
     return folder
+
+
+def notebook_cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def tags(cell: dict) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def browser_exercise(name: str) -> dict | None:
+    """The wrong and right answers that tests/test_checks_lessonNN.py gives for this lesson."""
+    path = ROOT / "tests" / f"test_checks_lesson{name[:2]}.py"
+    if not path.is_file():
+        return None
+    return getattr(_load(f"checks_{name[:2]}", path), "BROWSER_EXERCISE", None)
+
+
+def answer_cell_index(cells: list[dict], exercise: int) -> int:
+    """Index of the answer cell of exercise ``exercise`` (the check cell follows it)."""
+    prompt = next(i for i, cell in enumerate(cells)
+                  if "exercise" in tags(cell) and "".join(cell["source"]).startswith(f"**{exercise}.**"))
+    answer = prompt + 1
+    assert "answer" in tags(cells[answer]) and "check" in tags(cells[answer + 1])
+    return answer
+
+
+def assert_solutions_stay_hidden(page, cells: list[dict], name: str) -> int:
+    """After Run All no worked solution shows its code or output, and no answer is open."""
+    dom_cells = page.locator(".jp-Notebook .jp-Cell")
+    assert dom_cells.count() == len(cells), f"{name}: {dom_cells.count()} cells shown for {len(cells)}"
+    checked = 0
+    for index, cell in enumerate(cells):
+        if "solution" not in tags(cell):
+            continue
+        dom = dom_cells.nth(index)
+        dom.scroll_into_view_if_needed()
+        if cell["cell_type"] == "code":
+            placeholder = dom.locator(".jp-InputPlaceholder .jp-PlaceholderText")
+            assert placeholder.count() == 1, f"{name}: solution cell {index} shows its code"
+            first_line = placeholder.text_content().strip()
+            assert first_line.startswith("# Worked solution"), f"{name}: cell {index} collapsed as {first_line!r}"
+            shown = dom.evaluate(VISIBLE_OUTPUT_TEXT)
+            assert shown == SOLUTION_SUMMARY, f"{name}: solution cell {index} shows {shown[:200]!r}"
+        assert dom.locator("details[open]").count() == 0, f"{name}: the answer in cell {index} is open"
+        checked += 1
+    return checked
+
+
+def answer_and_check(page, cells: list[dict], exercise: dict, source: str, expected: str, name: str) -> str:
+    """Type ``source`` into the exercise's answer cell, run it and its check, return what the check says."""
+    index = answer_cell_index(cells, exercise["exercise"])
+    dom_cells = page.locator(".jp-Notebook .jp-Cell")
+    answer, check = dom_cells.nth(index), dom_cells.nth(index + 1)
+    answer.scroll_into_view_if_needed()
+    answer.locator(".jp-InputArea-editor .cm-content").click()
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.insert_text(source)
+    page.keyboard.press("Shift+Enter")  # runs the answer cell and selects the check cell
+    page.keyboard.press("Shift+Enter")  # runs the check
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        check.locator(".jp-Cell-outputArea", has_text=expected).wait_for(timeout=REDRAW_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pass  # the assert below reports what the check said instead
+    said = check.locator(".jp-Cell-outputArea").inner_text().strip()
+    assert expected in said, f"{name}: after typing {source!r} the check says {said!r}, expected {expected!r}"
+    return said
 
 
 def explore_calls(path: Path) -> int:
@@ -459,6 +539,14 @@ def test_notebook_runs_and_explore_widgets_respond(name, lessons, lab, screensho
             errors = shown_errors(page)
             assert not errors, f"{name}: after {action}, error output is shown:\n" + "\n---\n".join(errors)
 
+        cells = notebook_cells(lab.notebook_dir / name)
+        solutions = assert_solutions_stay_hidden(page, cells, name)
+        assert solutions > 0, f"{name}: no worked solution found"
+        exercise = browser_exercise(name)
+        assert exercise is not None, f"{name}: tests/test_checks_lesson{name[:2]}.py defines no BROWSER_EXERCISE"
+        answer_and_check(page, cells, exercise, exercise["wrong"], exercise["hint"], name)
+        answer_and_check(page, cells, exercise, exercise["right"], "Right", name)
+
         # The screenshot shows the first Explore cell, or else the first figure.
         (explore_cells if explore_cells.count() else figures).first.scroll_into_view_if_needed()
         assert not script_errors, f"{name}: uncaught JavaScript errors: {script_errors}"
@@ -466,3 +554,33 @@ def test_notebook_runs_and_explore_widgets_respond(name, lessons, lab, screensho
         page.screenshot(path=str(screenshot))
         print(f"screenshot of {name}: {screenshot}")
         lessons.close(name)
+
+
+def test_make_lab_opens_the_contents_page_whose_links_open_lessons_and_the_glossary(browser, lab, screenshot_dir):
+    """What `make lab` shows first: the contents page, rendered, with no pop-up over it;
+    its links open a lesson as a notebook and the glossary rendered."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(f"{lab.url}/?{urllib.parse.urlencode({'token': lab.token})}")
+        contents = page.locator(".jp-RenderedMarkdown", has_text="How to work through a lesson")
+        contents.wait_for()
+        assert "/lab/tree/contents.md" in page.url
+        time.sleep(3)  # JupyterLab's news question would appear within a second or two
+        assert page.get_by_text("official Jupyter news").count() == 0, "the news pop-up is shown"
+        page.screenshot(path=str(screenshot_dir / "contents.png"))
+
+        contents.get_by_role("link", name="Gaussian mixtures and EM").click()
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+        tab = page.locator(".lm-TabBar-tab.jp-mod-current").inner_text()
+        assert "04_gaussian_mixtures_em" in tab, f"the link opened {tab!r}"
+
+        page.locator(".lm-TabBar-tab", has_text="contents.md").click()
+        contents.get_by_role("link", name="glossary").click()
+        page.locator(".jp-RenderedMarkdown", has_text="first used").wait_for()
+        assert "glossary.md" in page.locator(".lm-TabBar-tab.jp-mod-current").inner_text()
+    finally:
+        context.close()
+        for session in lab.api("/api/sessions"):
+            lab.api(f"/api/sessions/{session['id']}", method="DELETE")

@@ -91,3 +91,31 @@ def test_log_likelihood_runs_and_singularity_and_heights():
                                      np.arange(140.0, 211.0, 2.54))
     left, right = fig.axes
     assert labelled(left) and right.get_legend() is not None and "cm" in right.get_xlabel()
+
+
+@pytest.mark.parametrize("order", [[0, 1], [1, 0]])
+def test_heights_figure_pairs_each_recorded_group_with_its_component(order):
+    rng = np.random.default_rng(2)
+    heights = np.concatenate([rng.normal(163, 6, 50), rng.normal(176, 6, 50)])
+    is_male = np.arange(100) >= 50
+    weights, means, sds = (np.array(a)[order] for a in ([0.5, 0.5], [163.0, 176.0], [6.0, 6.0]))
+    fig = plots.plot_heights_mixture(heights, is_male, weights, means, sds, np.arange(140.0, 211.0, 2.54))
+    right = fig.axes[1]
+    texts = [t.get_text() for t in right.get_legend().get_texts()]
+    assert texts[0].startswith("recorded daughters") and texts[1] == "shorter component"
+    assert texts[2].startswith("recorded sons") and texts[3] == "taller component"
+    daughters, sons = right.patches[0], right.patches[1]
+    shorter, taller = right.get_lines()
+    # The shorter curve peaks below the taller one and shares its colour with the daughters.
+    assert shorter.get_xdata()[np.argmax(shorter.get_ydata())] < taller.get_xdata()[np.argmax(taller.get_ydata())]
+    assert to_rgb(daughters.get_edgecolor()) == to_rgb(shorter.get_color())
+    assert to_rgb(sons.get_edgecolor()) == to_rgb(taller.get_color())
+
+
+def test_model_choice_marks_the_lowest_bic_and_the_highest_held_out_value():
+    fig = plots.plot_model_choice([1, 2, 3], [30.0, 10.0, 20.0], [-5.0, -4.0, -6.0], collapsed_bic=(3, 5.0))
+    left, right = fig.axes
+    assert labelled(left) and labelled(right)
+    labels = [t.get_text() for t in left.get_legend().get_texts()]
+    assert "lowest BIC: K = 2" in labels and any("collapsed" in label for label in labels)
+    assert "highest: K = 2" in [t.get_text() for t in right.get_legend().get_texts()]

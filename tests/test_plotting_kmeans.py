@@ -80,3 +80,43 @@ def test_plot_inertia_against_k_normalizes_by_j1():
     np.testing.assert_allclose(ax.lines[1].get_ydata(), [1.0, 0.5, 0.25])
     assert ax.get_yscale() == "log"
     plt.close(fig)
+
+
+def legible_and_uncovered(fig):
+    """Every text of ``fig`` is at least 9 pt, and every legend lies outside every axes."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for text in fig.findobj(lambda artist: hasattr(artist, "get_fontsize") and hasattr(artist, "get_text")):
+        if text.get_text() and text.get_visible():
+            assert text.get_fontsize() >= 9, (text.get_text(), text.get_fontsize())
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        for ax in fig.axes:
+            assert not box.overlaps(ax.get_window_extent(renderer)), f"a legend covers the axes {ax.get_title()!r}"
+    return len(legends)
+
+
+def test_every_figure_is_legible_and_no_legend_covers_data(data):
+    from course_utils.plotting import use_house_style
+
+    use_house_style()
+    X, true_labels = data
+    result = fit(X, 3, rng=0)
+    centers = [X[:3].copy()]
+    labels_path, inertia_path = [], []
+    for _ in range(3):
+        labels, distances = assign(X, centers[-1])
+        labels_path.append(labels)
+        inertia_path.append(distances.sum())
+        centers.append(update_centers(X, labels, 3))
+    figures = {
+        "clusters": (plot_clusters(X, result.labels, result.centers, "three"), 1),
+        "lloyd": (plot_lloyd_frame(X, centers, labels_path, inertia_path, 2), 2),
+        "final": (plot_final_inertias({"a": [1.0, 2.0, 2.0], "b": [1.0, 1.0, 3.0]}, best=1.0), 1),
+        "truth": (plot_truth_vs_kmeans(X, true_labels, result.labels, result.centers, "compare"), 0),
+        "k": (plot_inertia_against_k([1, 2, 3], {"x": [10.0, 5.0, 2.5]}), 1),
+    }
+    for name, (fig, n_legends) in figures.items():
+        assert legible_and_uncovered(fig) == n_legends, name
+        plt.close(fig)

@@ -81,3 +81,20 @@ def test_polynomial_fits():
     grid = np.linspace(-1, 1, 30)
     fits = {"degree 1": (grid, np.full(30, 0.1)), "degree 3": (grid**3, np.full(30, 0.2))}
     check(plots.plot_polynomial_fits(x, x**3, grid, grid**3, fits), 2)
+
+
+def test_label_switching():
+    axis = np.linspace(-5, 5, 41)
+    m1, m2 = np.meshgrid(axis, axis)
+    density = np.exp(-((m1 + 3) ** 2 + (m2 - 3) ** 2)) + np.exp(-((m1 - 3) ** 2 + (m2 + 3) ** 2))
+    fig = plots.plot_label_switching(axis, axis, density, [-3.0, 3.0], 0.5 * np.eye(2))
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert any("Laplace" in label for label in labels) and any("exact" in label for label in labels)
+    check(fig, 1)
+
+
+def test_high_dimensions_uses_a_linear_axis_for_the_norms():
+    norms = {d: np.linalg.norm(np.random.default_rng(3).standard_normal((50, d)), axis=1) for d in (1, 100)}
+    fig = plots.plot_high_dimensions(np.array([1, 10]), np.array([0.01, 0.1]), norms)
+    assert fig.axes[1].get_xscale() == "linear"
+    plt.close(fig)

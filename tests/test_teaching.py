@@ -3,6 +3,7 @@ the student edition (tools/student_edition.py) and the static site (tools/build_
 
 import html.parser
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def test_readme_lists_exactly_the_lessons_that_exist():
 def test_lesson_links_to_its_neighbours_and_the_contents_at_both_ends(path):
     cells = read(path).cells
     index = NOTEBOOKS.index(path)
-    expected = ["../README.md#lessons"]
+    expected = ["contents.md"]
     if index > 0:
         expected.append(NOTEBOOKS[index - 1].name)
     if index + 1 < len(NOTEBOOKS):
@@ -57,14 +58,80 @@ def test_lesson_has_slide_metadata_chosen_per_cell(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_solutions_are_tagged_and_start_collapsed(path):
-    solutions = [c for c in read(path).cells if "solution" in c.metadata.get("tags", [])]
-    assert solutions, f"{path.name} has no cell tagged 'solution'"
-    for cell in solutions:
-        if cell.cell_type == "code":
-            assert cell.metadata.get("jupyter", {}).get("source_hidden") is True
-        else:
-            assert "<details>" in cell.source and "<summary>" in cell.source
+def test_lesson_file_stays_under_3_mb(path):
+    assert path.stat().st_size < 3_000_000, f"{path.name}: {path.stat().st_size / 1e6:.2f} MB"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_explore_cells_store_a_human_line_not_a_widget_repr(path):
+    """Where no kernel runs (site, student edition, viewers) the stored text is what shows."""
+    explore_cells = [c for c in read(path).cells if c.cell_type == "code" and "widgets.explore(" in c.source]
+    for cell in explore_cells:
+        texts = [o.get("data", {}).get("text/plain", "") for o in cell.outputs]
+        assert not any("children=" in text for text in texts), f"{path.name}: a widget repr is stored"
+        assert any("need a running kernel" in text for text in texts), f"{path.name}: no line for the controls"
+
+
+def tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def exercises(notebook) -> list[tuple[int, object, list]]:
+    """(number, prompt cell, the cells after it up to the next prompt or heading) per exercise."""
+    found = []
+    for cell in notebook.cells:
+        if "exercise" in tags(cell):
+            number = re.match(r"\*\*(\d+)\.\*\*", cell.source)
+            assert number, f"an exercise prompt must start with **N.**: {cell.source[:60]!r}"
+            found.append((int(number.group(1)), cell, []))
+        elif found and cell.cell_type == "markdown" and re.match(r"#+ ", cell.source):
+            break
+        elif found:
+            found[-1][2].append(cell)
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_exercise_has_its_answer_cell_check_and_collapsed_solution(path):
+    """Issue 14: prompt; for code, an answer cell with `...`, a check, a worked solution whose
+    source and output start collapsed and whose first line gives nothing away; a collapsed
+    written answer for a conceptual question."""
+    notebook = read(path)
+    found = exercises(notebook)
+    assert found, f"{path.name}: no cell tagged 'exercise'"
+    assert [number for number, _, _ in found] == list(range(1, len(found) + 1))
+    lesson = path.name[:2]
+    coding = 0
+    for number, _, cells in found:
+        where = f"{path.name}, exercise {number}"
+        assert cells, f"{where}: nothing follows the prompt"
+        for cell in cells:
+            assert {"answer", "check", "solution"} & set(tags(cell)), f"{where}: untagged cell {cell.source[:60]!r}"
+        solutions = [c for c in cells if "solution" in tags(c)]
+        assert solutions, f"{where}: no worked solution or answer"
+        for cell in solutions:
+            if cell.cell_type == "code":
+                hidden = cell.metadata.get("jupyter", {})
+                assert hidden.get("source_hidden") is True and hidden.get("outputs_hidden") is True, where
+                first_line = cell.source.splitlines()[0]
+                assert first_line.startswith("# Worked solution"), f"{where}: first line {first_line!r}"
+            else:
+                assert "<details>" in cell.source and "<summary>" in cell.source, where
+        if any(c.cell_type == "code" for c in cells):
+            coding += 1
+            answer, check = cells[0], cells[1]
+            assert "answer" in tags(answer) and answer.cell_type == "code", f"{where}: first comes the answer cell"
+            assert "..." in answer.source, f"{where}: the answer cell needs `...` where the work goes"
+            assert "check" in tags(check) and check.cell_type == "code", f"{where}: then the check cell"
+            assert check.source.strip().startswith(f"check.exercise_{number}("), f"{where}: {check.source!r}"
+            code_solutions = [c for c in solutions if c.cell_type == "code"]
+            assert code_solutions, f"{where}: a coding exercise needs a worked solution in code"
+            assert f"assert check.exercise_{number}(" in code_solutions[-1].source, (
+                f"{where}: the worked solution must pass its own check"
+            )
+    assert coding >= 1, f"{path.name}: no exercise with an answer cell"
+    imports = "".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert f"from course_utils.checks import lesson{lesson} as check" in imports
 
 
 @pytest.fixture(scope="module")
@@ -79,12 +146,14 @@ def test_student_edition_has_every_lesson_and_no_solution(student_edition):
     for path in student_edition.glob("*.ipynb"):
         original, student = read(ROOT / "notebooks" / path.name), read(path)
         for cell in student.cells:
-            assert "solution" not in cell.metadata.get("tags", [])
-            assert "<summary>Solution" not in cell.source
+            assert "solution" not in tags(cell)
+            assert "Worked solution" not in cell.source
         removed = len(original.cells) - len(student.cells)
         assert removed >= 1
-        exercises = [c for c in student.cells if c.cell_type == "markdown" and "Exercise" in c.source]
-        assert exercises, f"{path.name}: the exercise prompts must stay"
+        for kind in ("exercise", "answer", "check"):
+            kept = [c for c in student.cells if kind in tags(c)]
+            assert kept == [c for c in original.cells if kind in tags(c)], f"{path.name}: the {kind} cells must stay"
+    assert (student_edition / "contents.md").is_file() and (student_edition / "glossary.md").is_file()
 
 
 @pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
@@ -97,6 +166,59 @@ def test_student_edition_still_executes(student_edition, name):
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             assert output.output_type != "error"
+
+
+MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+HTML_LINK = re.compile(r'(?:href|src)="([^"]+)"')
+
+
+def broken_links(folder: Path) -> list[str]:
+    """Relative links in the Markdown of every notebook and .md file of ``folder`` whose
+    target is not a file inside ``folder``, the only folder JupyterLab serves (web
+    addresses and in-page anchors are not followed)."""
+    broken = []
+    for path in sorted(folder.glob("*.ipynb")) + sorted(folder.glob("*.md")):
+        if path.suffix == ".ipynb":
+            texts = [cell.source for cell in read(path).cells if cell.cell_type == "markdown"]
+        else:
+            texts = [path.read_text(encoding="utf-8")]
+        for text in texts:
+            for target in MARKDOWN_LINK.findall(text) + HTML_LINK.findall(text):
+                if re.match(r"^([a-z]+:|#)", target):
+                    continue
+                resolved = (folder / target.split("#")[0]).resolve()
+                if not resolved.is_relative_to(folder.resolve()) or not resolved.exists():
+                    broken.append(f"{path.name} -> {target}")
+    return broken
+
+
+def test_every_relative_link_of_the_lessons_contents_and_glossary_resolves():
+    assert broken_links(ROOT / "notebooks") == []
+
+
+def test_every_relative_link_of_the_student_edition_resolves(student_edition):
+    assert broken_links(student_edition) == []
+
+
+def test_contents_page_lists_every_lesson_the_glossary_and_how_to_do_the_exercises():
+    contents = (ROOT / "notebooks" / "contents.md").read_text(encoding="utf-8")
+    listed = re.findall(r"\]\((\d\d_\w+\.ipynb)\)", contents)
+    assert listed == [path.name for path in NOTEBOOKS]
+    assert "](glossary.md)" in contents
+    for word in ("answer cell", "check cell", "worked solution"):
+        assert word in contents
+
+
+def test_make_lab_serves_the_notebooks_opens_the_contents_and_runs_as_root():
+    lab = load_tool("lab")
+    command = lab.lab_command(["--no-browser"], as_root=True)
+    assert f"--ServerApp.root_dir={ROOT / 'notebooks'}" in command
+    assert "--LabApp.default_url=/lab/tree/contents.md" in command
+    assert "--allow-root" in command and command[-1] == "--no-browser"
+    assert "--allow-root" not in lab.lab_command([], as_root=False)
+    settings = json.loads((lab.SETTINGS / "overrides.json").read_text(encoding="utf-8"))
+    assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Markdown Preview"
 
 
 class LinkCollector(html.parser.HTMLParser):
@@ -151,3 +273,53 @@ def test_site_navigation_chains_the_lessons(site):
         if index + 1 < len(NOTEBOOKS):
             assert f'href="{NOTEBOOKS[index + 1].stem}.html"' in nav
 
+
+
+def glossary_rows() -> list[tuple[str, str]]:
+    """(term, lesson of first use) for every row of the glossary's table."""
+    rows = []
+    for line in (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8").splitlines():
+        columns = [column.strip() for column in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(columns) == 4 and re.fullmatch(r"\d\d", columns[2]):
+            rows.append((columns[0], columns[2]))
+    return rows
+
+
+def normalized(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[-‐–]", " ", text.lower()))
+
+
+def term_variants(term: str) -> list[str]:
+    """The forms a glossary term may take in a lesson: each side of " / ", without any words in
+    parentheses ("normal (Gaussian) distribution" is found as "normal distribution")."""
+    variants = [re.sub(r"\s*\(.*?\)", "", part) for part in term.split(" / ")]
+    return [normalized(variant).strip() for variant in variants if variant.strip()]
+
+
+def lesson_prose(path) -> str:
+    """A lesson's Markdown without its navigation lines (which name the neighbouring lessons)."""
+    cells = [cell for cell in read(path).cells if cell.cell_type == "markdown"]
+    texts = [re.sub(r"^\[Contents\].*$", "", cell.source, flags=re.MULTILINE) for cell in cells]
+    return normalized(" ".join(texts))
+
+
+def variant_pattern(variant: str):
+    """Each word as written, or inflected: a word of 8 letters or more by its first 7
+    ("estimation" also matches "estimate"), a shorter one with an optional plural."""
+    words = [
+        re.escape(word[:7]) + r"\w*" if len(word) >= 8 and word.isalpha() else re.escape(word) + "(?:s|es)?"
+        for word in variant.split()
+    ]
+    return re.compile(r"(?<!\w)" + " ".join(words) + r"(?!\w)")
+
+
+def test_glossary_terms_are_used_first_in_the_lesson_it_names():
+    """Issue 15: every glossary term appears in a lesson, first in the lesson the glossary names."""
+    prose = {path.name[:2]: lesson_prose(path) for path in NOTEBOOKS}
+    wrong = []
+    for term, first in glossary_rows():
+        patterns = [variant_pattern(variant) for variant in term_variants(term)]
+        using = [lesson for lesson, text in prose.items() if any(p.search(text) for p in patterns)]
+        if not using or using[0] != first:
+            wrong.append(f"{term}: listed {first}, used in {using or 'no lesson'}")
+    assert not wrong, "glossary entries that do not match the lessons:\n" + "\n".join(wrong)

@@ -4,9 +4,9 @@ Usage: python tools/build_site.py OUTPUT_DIR
 
 Each lesson becomes ``NN_name.html`` with its stored outputs (figures are embedded as
 data URIs), a navigation bar (contents, previous, next) at the top and bottom, and links
-between lessons pointing at the HTML pages. ``index.html`` lists the lessons and
-``glossary.html`` holds the glossary. Formulas are typeset by MathJax, which the browser
-loads from the web; offline they show as their LaTeX source.
+between lessons pointing at the HTML pages. ``index.html`` is the contents page
+(``notebooks/contents.md``) and ``glossary.html`` holds the glossary. Formulas are typeset
+by MathJax, which the browser loads from the web; offline they show as their LaTeX source.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def lesson_title(notebook) -> str:
 
 
 def rewrite_links(body: str) -> str:
-    """Point links between notebooks, to the README's contents and to the glossary at pages."""
+    """Point links between notebooks, to the contents page and to the glossary at pages."""
     body = re.sub(r'href="(\d\d_\w+)\.ipynb(#[^"]*)?"', r'href="\1.html\2"', body)
-    body = re.sub(r'href="\.\./README\.md(#[^"]*)?"', 'href="index.html"', body)
+    body = re.sub(r'href="contents\.md(#[^"]*)?"', r'href="index.html\1"', body)
     return body.replace('href="glossary.md"', 'href="glossary.html"')
 
 
@@ -89,11 +89,7 @@ def build_site(output_dir: Path, notebook_dir: Path = ROOT / "notebooks") -> lis
         path.write_text(add_navigation(rewrite_links(body), nav_bar(pages, index)), encoding="utf-8")
         written.append(path)
 
-    items = "".join(f'<li><a href="{name}">{html.escape(title)}</a></li>' for name, title in pages)
-    contents = (
-        f"<h1>{html.escape(COURSE_TITLE)}</h1><ol>{items}</ol>"
-        '<p><a href="glossary.html">Glossary (English and Japanese terms)</a></p>'
-    )
+    contents = rewrite_links(markdown2html((notebook_dir / "contents.md").read_text(encoding="utf-8")))
     index_path = output_dir / "index.html"
     index_path.write_text(simple_page(COURSE_TITLE, contents, nav_bar(pages, None)), encoding="utf-8")
     written.append(index_path)

@@ -2,10 +2,10 @@
 
 Usage: python tools/student_edition.py OUTPUT_DIR
 
-Cells tagged ``solution`` are removed; the exercise prompts stay. The copy keeps the
-stored outputs of the remaining cells and the glossary, so it reads like the course
-itself. Links to the README's contents are kept as they are: place the folder next to a
-checkout's README, or hand it out with the README.
+Cells tagged ``solution`` are removed; the exercise prompts, the answer cells and the
+self-checks stay. The copy keeps the stored outputs of the remaining cells, the contents
+page and the glossary, so it reads like the course itself and its links resolve inside
+the folder.
 """
 
 from __future__ import annotations

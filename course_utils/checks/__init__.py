@@ -13,3 +13,9 @@ that points at the likely mistake. It never shows the answer. Each check returns
 from course_utils.checks._feedback import Feedback
 
 __all__ = ["Feedback"]
+
+# A lesson that has exercises imports its checks: from then on its worked solutions keep
+# their output collapsed after Run All (see course_utils.display).
+from course_utils.display import collapse_worked_solutions
+
+collapse_worked_solutions()

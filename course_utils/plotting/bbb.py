@@ -248,3 +248,201 @@ def plot_pruning(fractions, errors: dict, noise_std: float | None = None):
     ax.set_title("Pruning by signal-to-noise ratio")
     ax.legend(fontsize=9)
     return fig
+
+
+# --------------------------------------------------------------------------------------
+# Digits: classification figures
+# --------------------------------------------------------------------------------------
+
+
+def plot_digits(images: dict, *, n_columns: int = 6):
+    """A few 8x8 digit images per row, one row per kind of input.
+
+    Parameters
+    ----------
+    images : dict mapping a label (e.g. "test digits", "rotated") to an array (k, 64)
+        Pixels 0..16; the first ``n_columns`` images of each are shown.
+    n_columns : int
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    fig, axes = plt.subplots(len(images), n_columns, figsize=(1.25 * n_columns + 1.6, 1.35 * len(images) + 0.5),
+                             squeeze=False, constrained_layout=True)
+    for row, (label, block) in zip(axes, images.items()):
+        block = np.asarray(block, dtype=float)
+        for column, ax in enumerate(row):
+            ax.grid(False)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if column < len(block):
+                ax.imshow(block[column].reshape(8, 8), cmap="gray_r", vmin=0, vmax=16)
+        row[0].set_ylabel(label, fontsize=10, rotation=0, ha="right", va="center")
+    fig.suptitle("8 × 8 images (pixel value 0-16: white to black)", fontsize=11)
+    return fig
+
+
+def plot_reliability(calibrations: dict):
+    """Reliability diagrams: accuracy against confidence per bin, one panel per model.
+
+    Parameters
+    ----------
+    calibrations : dict mapping a label to a ``bbb.Calibration``
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    n = len(calibrations)
+    fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 0.4, 4.7), sharey=True, squeeze=False,
+                             layout="constrained")
+    for index, (ax, (label, result)) in enumerate(zip(axes[0], calibrations.items())):
+        edges = np.asarray(result.bin_edges)
+        width = np.diff(edges)
+        filled = np.asarray(result.counts) > 0
+        color = PALETTE[index % 6]
+        ax.bar(edges[:-1][filled], np.asarray(result.accuracy)[filled], width=width[filled], align="edge",
+               color=color, alpha=0.75, edgecolor="white", label="accuracy in the bin")
+        ax.plot(np.asarray(result.confidence)[filled], np.asarray(result.confidence)[filled], "D", ms=4,
+                color="black", label="mean confidence in the bin")
+        ax.plot([0, 1], [0, 1], ":", color="0.3", lw=1.2, label="perfect calibration")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("confidence: largest predicted probability")
+        ax.set_title(f"{label}: ECE {100 * result.ece:.1f} %")
+    axes[0][0].set_ylabel("accuracy: share predicted correctly")
+    # One legend below the panels: bars can reach any corner of the axes.
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=9)
+    return fig
+
+
+def plot_predictive_entropy(entropies: dict, n_classes: int = 10):
+    """Histograms of the predictive entropy for several kinds of input, one panel per model.
+
+    Parameters
+    ----------
+    entropies : dict mapping a model label to a dict mapping an input label to an array (m,)
+        Predictive entropies in nats.
+    n_classes : int
+        K: the largest possible entropy, ln K, is marked.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    n = len(entropies)
+    fig, axes = plt.subplots(1, n, figsize=(4.8 * n + 0.4, 4.6), sharey=True, squeeze=False,
+                             constrained_layout=True)
+    top = np.log(n_classes)
+    bins = np.linspace(0.0, top, 25)
+    styles = ["-", "--", "-.", ":"]
+    for ax, (model, per_input) in zip(axes[0], entropies.items()):
+        for index, (label, values) in enumerate(per_input.items()):
+            values = np.clip(np.asarray(values, dtype=float), 0.0, top)
+            ax.hist(values, bins=bins, histtype="step", lw=2, ls=styles[index % 4], color=PALETTE[index % 6],
+                    density=True, label=f"{label} (mean {values.mean():.2f})")
+        ax.axvline(top, color="black", lw=1, ls=":")
+        # Just above the axes, at the line: inside, it could sit on a histogram.
+        ax.text(top, 1.01, f"ln {n_classes}", ha="center", va="bottom", fontsize=9, transform=ax.get_xaxis_transform())
+        ax.set_xlabel("predictive entropy (nats)")
+        ax.set_title(model)
+        # Below the axes: the histograms can fill any corner.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
+    axes[0][0].set_ylabel("density (per nat)")
+    return fig
+
+
+def plot_pruning_error(fractions, errors: dict):
+    """Test error against the share of weights removed, one line per model and ranking.
+
+    Parameters
+    ----------
+    fractions : array of shape (k,)
+        Shares of the weights removed, in [0, 1].
+    errors : dict mapping a label to an array (k,) of test error rates in [0, 1]
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    fractions = np.asarray(fractions, dtype=float)
+    fig, ax = plt.subplots(figsize=(6.8, 4.0), constrained_layout=True)
+    for index, (label, error) in enumerate(errors.items()):
+        ax.plot(100 * fractions, 100 * np.asarray(error, dtype=float), "os^v"[index % 4] + ["-", "--"][index % 2],
+                color=PALETTE[index % 6], lw=2, label=label)
+    ax.set_xlabel("weights removed (%)")
+    ax.set_ylabel("test error (%)")
+    ax.set_ylim(bottom=0)
+    ax.set_title("Pruning the digit classifiers")
+    ax.legend(loc="upper left", fontsize=9)
+    return fig
+
+
+def plot_mean_field(mean, covariance, mean_field_std, trained=None, *, names=("w1", "w2")):
+    """Exact Gaussian posterior of two parameters beside the best factorized Gaussian.
+
+    Parameters
+    ----------
+    mean : array of shape (2,)
+    covariance : array of shape (2, 2)
+        The exact posterior covariance of the two parameters.
+    mean_field_std : array of shape (2,)
+        Standard deviations of the optimal factorized Gaussian.
+    trained : tuple (mu, sigma) of arrays of shape (2,), optional
+        What Bayes by Backprop reached.
+    names : pair of str
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    from course_utils.plotting import covariance_ellipse
+
+    mean = np.asarray(mean, dtype=float)
+    fig, ax = plt.subplots(figsize=(6.0, 4.8), constrained_layout=True)
+    covariance_ellipse(ax, mean, covariance, 2.0, edgecolor=BLUE, lw=2.2, label="exact posterior (2 std)")
+    covariance_ellipse(ax, mean, np.diag(np.asarray(mean_field_std) ** 2), 2.0, edgecolor=ORANGE, lw=2.2, ls="--",
+                       label="best factorized Gaussian")
+    if trained is not None:
+        mu, sigma = (np.asarray(v, dtype=float) for v in trained)
+        covariance_ellipse(ax, mu, np.diag(sigma**2), 2.0, edgecolor=GREEN, lw=1.8, ls=":",
+                           label="Bayes by Backprop")
+    ax.plot(*mean, "+", color="black", ms=10, label="posterior mean")
+    spread = 2.6 * np.sqrt(np.diag(covariance))
+    ax.set_xlim(mean[0] - spread[0], mean[0] + spread[0])
+    ax.set_ylim(mean[1] - spread[1], mean[1] + 1.6 * spread[1])
+    ax.set_xlabel(f"{names[0]} (dimensionless)")
+    ax.set_ylabel(f"{names[1]} (dimensionless)")
+    ax.set_title("A factorized Gaussian fits inside the posterior")
+    ax.legend(loc="upper left", fontsize=9)
+    return fig
+
+
+def plot_gradient_variance(variances: dict):
+    """Total variance of the gradient estimate in mu and in rho for several estimators.
+
+    Parameters
+    ----------
+    variances : dict mapping a label to a ``bbb.GradientVariance``
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    labels = list(variances)
+    fig, ax = plt.subplots(figsize=(6.5, 3.8), constrained_layout=True)
+    position = np.arange(len(labels))
+    mu = [float(np.sum(v.variance_mu)) for v in variances.values()]
+    rho = [float(np.sum(v.variance_rho)) for v in variances.values()]
+    ax.bar(position - 0.2, mu, width=0.4, color=BLUE, label="gradient in mu")
+    ax.bar(position + 0.2, rho, width=0.4, color=ORANGE, hatch="//", label="gradient in rho")
+    ax.set_xticks(position)
+    ax.set_xticklabels(labels)
+    ax.set_yscale("log")
+    ax.set_xlabel("gradient estimator")
+    ax.set_ylabel("summed variance (log scale)")
+    ax.set_title("Variance of the gradient estimate")
+    ax.legend(fontsize=9)
+    return fig

@@ -36,12 +36,14 @@ def plot_decomposition(mixing, elbos, log_likelihood: float):
     ax.set_xlabel(r"$\lambda$ in $q = (1-\lambda)\,q_{\mathrm{uniform}} + \lambda\, p(Z\mid X,\theta)$")
     ax.set_ylabel("value (nats)")
     ax.set_title(r"$\ln p(X\mid\theta) = \mathcal{L}(q,\theta) + \mathrm{KL}$ for every $q$")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
+    fig.tight_layout()
     return fig
 
 
 def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
                      data=None, mixtures=None, parameter_label: str = r"$\theta$",
+                     parameter_symbol: str = r"\theta",
                      data_label: str = "x", density_label: str = "density", ylim=None):
     """EM on a one-parameter slice: :math:`\\ln p(X\\mid\\theta)` and the bound of one iteration.
 
@@ -55,7 +57,7 @@ def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
         ``bounds[t]`` is :math:`\\mathcal L(q_t, \\theta)` on ``grid``, with :math:`q_t` the
         posterior at ``positions[t]``.
     positions : array_like of shape (T + 1,)
-        The EM iterates :math:`\\theta_0, \\dots, \\theta_T` of the free parameter.
+        The EM iterates :math:`\\theta^{(0)}, \\dots, \\theta^{(T)}` of the free parameter.
     iteration : int
         The iteration ``t`` in ``0 .. T - 1`` to highlight (earlier bounds are drawn faintly).
     data : array_like of shape (n,), optional
@@ -64,6 +66,10 @@ def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
         The mixture at every position (length ``T + 1``), for the left panel.
     parameter_label, data_label, density_label : str
         Axis labels (with units) of the free parameter, of the data and of its density.
+    parameter_symbol : str
+        LaTeX symbol of the free parameter, e.g. ``r"\\mu_2"``. The iteration is written as a
+        superscript in parentheses, :math:`\\mu_2^{(t)}`, so that it never reads as a
+        component's subscript.
     ylim : (float, float), optional
         Limits of the log-likelihood axis; by default from the first iterate to the best value.
 
@@ -90,25 +96,29 @@ def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
         top = log_likelihood.max()
         ylim = (start - 0.25 * (top - start), top + 0.08 * (top - start))
 
+    def at(index):
+        return rf"${parameter_symbol}^{{({index})}}$"
+
     for earlier in range(t):
         ax.plot(grid, bounds[earlier], color=SKY, lw=1, alpha=0.6,
                 label="earlier bounds" if earlier == 0 else None)
-    ax.plot(grid, log_likelihood, color=BLACK, lw=2.2, label=r"$\ln p(X\mid\theta)$")
-    ax.plot(grid, bounds[t], color=BLUE, lw=2.2, label=rf"$\mathcal{{L}}(q_{{{t}}},\theta)$")
+    ax.plot(grid, log_likelihood, color=BLACK, lw=2.2, label=rf"$\ln p(X\mid {parameter_symbol})$")
+    ax.plot(grid, bounds[t], color=BLUE, lw=2.2,
+            label=rf"bound $\mathcal{{L}}(q^{{({t})}}, {parameter_symbol})$")
     ax.plot(positions[t], here, "o", color=ORANGE, ms=9, zorder=5,
-            label=rf"E-step: bound touches at $\theta_{{{t}}}$")
+            label=f"E-step: bound touches at {at(t)}")
     ax.plot(positions[t + 1], bound_there, "s", color=GREEN, ms=8, zorder=5,
-            label=rf"M-step: bound's maximum $\theta_{{{t + 1}}}$")
+            label=f"M-step: bound's maximum {at(t + 1)}")
     ax.annotate("", xy=(positions[t + 1], there), xytext=(positions[t + 1], bound_there),
                 arrowprops={"arrowstyle": "->", "color": VERMILLION, "lw": 1.8})
     ax.plot(positions[t + 1], there, "^", color=VERMILLION, ms=9, zorder=5,
-            label=rf"$\ln p(X\mid\theta_{{{t + 1}}})$: gained KL")
+            label=rf"$\ln p(X\mid {parameter_symbol}^{{({t + 1})}})$: gained KL")
     ax.set_ylim(*ylim)
     ax.set_xlim(grid[0], grid[-1])
     ax.set_xlabel(parameter_label)
     ax.set_ylabel("log-likelihood / bound (nats)")
-    ax.set_title(rf"Iteration {t}: $\theta_{{{t}}}$ = {positions[t]:.3f} → $\theta_{{{t + 1}}}$ = {positions[t + 1]:.3f}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=9, ncols=2)
+    ax.set_title(f"Iteration {t}: {at(t)} = {positions[t]:.3f} → {at(t + 1)} = {positions[t + 1]:.3f}")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
 
     if with_data:
         data = np.asarray(data, dtype=float).ravel()
@@ -117,11 +127,12 @@ def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
         for index, style in [(t, {"color": BLUE, "lw": 2.2}), (t + 1, {"color": GREEN, "lw": 1.8, "ls": "--"})]:
             weights, means, covariances = mixtures[index]
             density = np.exp(log_gaussian(xs[:, np.newaxis], means, covariances)) @ np.asarray(weights)
-            ax_data.plot(xs, density, label=rf"mixture at $\theta_{{{index}}}$", **style)
+            ax_data.plot(xs, density, label=f"mixture at {at(index)}", **style)
         ax_data.set_xlabel(data_label)
         ax_data.set_ylabel(density_label)
         ax_data.set_title("The data and the mixture")
-        ax_data.legend(loc="upper right", fontsize=9)
+        # Below the axes, like the other panel's: inside, it would cover the histogram.
+        ax_data.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16))
     fig.tight_layout()
     return fig
 
@@ -153,13 +164,13 @@ def plot_em_climb(log_likelihoods, elbos_after_m):
     x[1::2], y[1::2] = np.arange(steps) + 0.5, elbos_after_m
     ax.plot(x, y, color=SKY, lw=1.2)
     ax.plot(np.arange(steps + 1), log_likelihoods, "o", color=BLACK, ms=5,
-            label=r"after E-step: $\mathcal{L} = \ln p(X\mid\theta_t)$")
+            label=r"after E-step: $\mathcal{L} = \ln p(X\mid\theta^{(t)})$")
     ax.plot(np.arange(steps) + 0.5, elbos_after_m, "s", color=ORANGE, ms=5,
-            label=r"after M-step: $\mathcal{L}(q_t,\theta_{t+1})$")
+            label=r"after M-step: $\mathcal{L}(q^{(t)},\theta^{(t+1)})$")
     ax.set_xlabel("iteration t")
     ax.set_ylabel("bound value (nats)")
     ax.set_title("The bound never goes down")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2))
 
     m_gain = elbos_after_m - log_likelihoods[:-1]
     e_gain = log_likelihoods[1:] - elbos_after_m
@@ -169,8 +180,8 @@ def plot_em_climb(log_likelihoods, elbos_after_m):
     ax_gain.set_yscale("log", nonpositive="mask")
     ax_gain.set_xlabel("iteration t")
     ax_gain.set_ylabel("gain in log-likelihood (nats)")
-    ax_gain.set_title(r"$\ln p(\theta_{t+1}) - \ln p(\theta_t)$ = M gain + KL")
-    ax_gain.legend(loc="upper right")
+    ax_gain.set_title(r"$\ln p(X\mid\theta^{(t+1)}) - \ln p(X\mid\theta^{(t)})$ = M gain + KL")
+    ax_gain.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
     fig.tight_layout()
     return fig
 
@@ -205,7 +216,7 @@ def plot_collapse(X, ml_fit, map_fit, ml_smallest, map_smallest, floor: float, *
     ax_eig.set_xlabel("iteration")
     ax_eig.set_ylabel("smallest covariance eigenvalue (data units²)")
     ax_eig.set_title("A collapsing component")
-    ax_eig.legend(loc="center right", fontsize=9)
+    ax_eig.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18))
 
     ax_data.scatter(X[:, 0], X[:, 1], s=10, color="0.6", label="data")
     for (weights, means, covariances), colour, name, marker in [
@@ -221,7 +232,63 @@ def plot_collapse(X, ml_fit, map_fit, ml_smallest, map_smallest, floor: float, *
     ax_data.set_xlabel(axis_labels[0])
     ax_data.set_ylabel(axis_labels[1])
     ax_data.set_title("Final mixtures")
-    ax_data.legend(loc="upper left", fontsize=8.5)
+    ax_data.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)
     ax_data.set_aspect("equal", adjustable="datalim")
+    fig.tight_layout()
+    return fig
+
+
+def plot_missing_heights(observed, filled, hidden_values, fits, *, axis_labels=("x1", "x2")):
+    """Pairs with a missing second value: the data, the E-step's filled-in values and two fits.
+
+    Parameters
+    ----------
+    observed : array_like of shape (n, 2)
+        The data with ``NaN`` in column 1 where that value is missing.
+    filled : array_like of shape (n, 2)
+        The same rows with every missing value replaced by its conditional mean (the first
+        return value of :func:`course_utils.missing.e_step`).
+    hidden_values : array_like of shape (m,)
+        The values that were hidden, in row order of the missing ones (known in a
+        demonstration, never to the algorithm).
+    fits : dict of str -> (mean, covariance)
+        Normal fits of shapes (2,) and (2, 2) to draw as 2-sd ellipses, at most three.
+    axis_labels : (str, str)
+        Labels, with units, of the two columns.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If ``observed`` and ``filled`` are not both (n, 2), or ``fits`` holds more than three
+        fits or none.
+    """
+    observed = np.asarray(observed, dtype=float)
+    filled = np.asarray(filled, dtype=float)
+    if observed.ndim != 2 or observed.shape[1] != 2 or filled.shape != observed.shape:
+        raise ValueError(
+            f"observed and filled must both have shape (n, 2); got {observed.shape} and {filled.shape}"
+        )
+    if not 1 <= len(fits) <= 3:
+        raise ValueError(f"fits must hold one to three (mean, covariance) pairs; got {len(fits)}")
+    missing_rows = np.isnan(observed[:, 1])
+    complete = observed[~missing_rows]
+    fig, ax = plt.subplots(figsize=(7.0, 5.2))
+    ax.scatter(complete[:, 0], complete[:, 1], s=12, color="0.6", label="complete pairs")
+    ax.scatter(filled[missing_rows, 0], np.asarray(hidden_values, dtype=float), s=16, facecolors="none",
+               edgecolors=SKY, lw=1.0, label="hidden values (unknown to EM)")
+    ax.scatter(filled[missing_rows, 0], filled[missing_rows, 1], s=16, marker="D", color=ORANGE,
+               label="E-step: conditional means")
+    for (name, (mean, covariance)), colour, style in zip(fits.items(), [BLUE, VERMILLION, PURPLE], ["-", "--", ":"]):
+        covariance_ellipse(ax, mean, covariance, n_std=2.0, edgecolor=colour, lw=2.0, ls=style,
+                           label=f"{name} (2 sd)")
+        ax.plot(*mean, "+", color=colour, ms=12, mew=2)
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
+    ax.set_title("Filled-in values lie on a line; the data scatter about it")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2)
     fig.tight_layout()
     return fig

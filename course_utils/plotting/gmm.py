@@ -261,6 +261,9 @@ def plot_singularity(sigmas, log_likelihoods, reg_sigma: float) -> plt.Figure:
 def plot_heights_mixture(heights, is_male, weights, means, sds, bins) -> plt.Figure:
     """Pooled heights: the fitted two-component mixture, and each recorded sex against its component.
 
+    The components are drawn in the order of their means, so the shorter one is paired
+    with the recorded daughters and the taller one with the sons, in the same colour.
+
     Parameters
     ----------
     heights : array_like of shape (n,)
@@ -268,7 +271,7 @@ def plot_heights_mixture(heights, is_male, weights, means, sds, bins) -> plt.Fig
     is_male : array_like of bool, shape (n,)
         Recorded sex.
     weights, means, sds : array_like of shape (2,)
-        The fitted mixture, in cm.
+        The fitted mixture, in cm, in any order.
     bins : array_like
         Histogram bin edges in cm.
 
@@ -278,21 +281,69 @@ def plot_heights_mixture(heights, is_male, weights, means, sds, bins) -> plt.Fig
     """
     heights = np.asarray(heights, dtype=float)
     is_male = np.asarray(is_male, dtype=bool)
+    order = np.argsort(np.asarray(means, dtype=float))
+    weights, means, sds = (np.asarray(a, dtype=float)[order] for a in (weights, means, sds))
     grid = np.linspace(bins[0], bins[-1], 400)
     weights, weighted = _weighted_components(grid, weights, means, sds)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.0), sharey=True)
+    names = ("shorter component", "taller component")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.6), sharey=True)
     left.hist(heights, bins=bins, density=True, color="0.8", label=f"all children (n = {heights.size})")
     for j in range(2):
-        left.plot(grid, weighted[j], color=PALETTE[j], lw=2, label=f"component {j + 1}, weighted")
+        left.plot(grid, weighted[j], color=PALETTE[j], lw=2, label=f"{names[j]}, weighted")
     left.plot(grid, weighted.sum(axis=0), color="black", lw=2, label="mixture")
     left.set(xlabel="height (cm)", ylabel="density (1/cm)", title="Pooled heights: the fitted mixture")
-    left.legend(fontsize=9, loc="upper left")
+    # Legends below the axes, so that they hide no bar and no curve.
+    left.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     scale = 1.0 / (heights.size * (bins[1] - bins[0]))
-    right.hist([heights[~is_male], heights[is_male]], bins=bins, histtype="step", lw=2,
-               weights=[np.full((~is_male).sum(), scale), np.full(is_male.sum(), scale)],
-               color=[PALETTE[3], PALETTE[2]], label=["recorded female", "recorded male"])
-    for j in range(2):
-        right.plot(grid, weighted[j], color=PALETTE[j], lw=2, ls="--", label=f"component {j + 1}")
-    right.set(xlabel="height (cm)", title="Components against the recorded sex")
-    right.legend(fontsize=9, loc="upper left")
+    handles = []
+    for j, (group, sex) in enumerate(((~is_male, "recorded daughters"), (is_male, "recorded sons"))):
+        *_, patches = right.hist(heights[group], bins=bins, histtype="step", lw=2, color=PALETTE[j],
+                                 weights=np.full(group.sum(), scale), label=f"{sex} (n = {group.sum()})")
+        (line,) = right.plot(grid, weighted[j], color=PALETTE[j], lw=2, ls="--", label=names[j])
+        handles += [patches[0], line]
+    right.set(xlabel="height (cm)", title="Each component against its recorded group")
+    right.legend(handles=handles, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    return fig
+
+
+def plot_model_choice(n_components, bic, held_out, collapsed_bic=None) -> plt.Figure:
+    """BIC and held-out log-likelihood against the number of components.
+
+    Parameters
+    ----------
+    n_components : array_like of int, shape (m,)
+        The numbers of components K compared.
+    bic : array_like of shape (m,)
+        BIC (lesson 04, equation 4.11) of the best fit without a collapsed component; lower
+        is better.
+    held_out : array_like of shape (m,)
+        Total log-likelihood (nats) of held-out points; higher is better.
+    collapsed_bic : tuple (K, bic), optional
+        A fit with a collapsed component, marked separately on the BIC panel.
+
+    Returns
+    -------
+    figure : matplotlib Figure
+    """
+    ks = np.asarray(n_components)
+    bic = np.asarray(bic, dtype=float)
+    held_out = np.asarray(held_out, dtype=float)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.2))
+    left.plot(ks, bic, color=PALETTE[0], marker="o", lw=2, label="best fit, no collapsed component")
+    best = int(np.argmin(bic))
+    left.plot(ks[best], bic[best], marker="o", ms=14, mfc="none", mec=PALETTE[5], mew=2, ls="none",
+              label=f"lowest BIC: K = {ks[best]}")
+    if collapsed_bic is not None:
+        left.plot(*collapsed_bic, marker="X", ms=11, color=PALETTE[5], ls="none",
+                  label="a fit with a collapsed component")
+    left.set(xlabel="number of components K", ylabel="BIC (lower is better)", title="BIC against K",
+             xticks=ks)
+    left.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
+    right.plot(ks, held_out, color=PALETTE[2], marker="o", lw=2, label="2-fold cross-validation")
+    top = int(np.argmax(held_out))
+    right.plot(ks[top], held_out[top], marker="o", ms=14, mfc="none", mec=PALETTE[5], mew=2, ls="none",
+               label=f"highest: K = {ks[top]}")
+    right.set(xlabel="number of components K", ylabel="held-out log-likelihood (nats)",
+              title="Held-out log-likelihood against K", xticks=ks)
+    right.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
     return fig

@@ -3,6 +3,8 @@ final J over seeds, failure cases and J against k.
 
 Every function creates its figure with ``plt.subplots`` and returns it. Clusters are
 told apart by colour and by marker shape, so the figures survive greyscale printing.
+Legends sit outside the axes, beside or below them, so that they cover no data; text
+takes the house style's sizes (10 pt and up).
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ def _cluster_style(j: int) -> dict:
     return {"color": PALETTE[j % len(PALETTE)], "marker": MARKERS[j % len(MARKERS)]}
 
 
-def _draw_clusters(ax, X, labels, centers, previous_centers=None, show_legend=True) -> None:
+# Legend places outside the axes: beside them (one panel) or below them (side-by-side panels).
+_BESIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0}
+_BELOW = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.2), "borderaxespad": 0.0, "ncol": 2}
+
+
+def _draw_clusters(ax, X, labels, centers, previous_centers=None, legend=_BESIDE) -> None:
     X = np.asarray(X, dtype=float)
     labels = np.asarray(labels)
     centers = np.asarray(centers, dtype=float)
@@ -37,8 +44,8 @@ def _draw_clusters(ax, X, labels, centers, previous_centers=None, show_legend=Tr
                         arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
     ax.scatter(centers[:, 0], centers[:, 1], s=160, c="black", marker="X", edgecolors="white",
                linewidths=1.0, zorder=5, label="centers")
-    if show_legend:
-        ax.legend(loc="best", fontsize=8, markerscale=0.8)
+    if legend is not None:
+        ax.legend(markerscale=0.8, **legend)
 
 
 def plot_clusters(X, labels, centers, title: str, xlabel: str = "$x_1$", ylabel: str = "$x_2$") -> plt.Figure:
@@ -95,7 +102,7 @@ def plot_lloyd_frame(X, centers_path, labels_path, inertia_path, iteration: int,
         raise ValueError(f"iteration must lie in 1..{n_iterations}; got {iteration}")
     fig, (ax_data, ax_j) = plt.subplots(1, 2, figsize=(10.0, 4.4), width_ratios=(1.25, 1.0))
     _draw_clusters(ax_data, X, labels_path[iteration - 1], centers_path[iteration],
-                   previous_centers=centers_path[iteration - 1])
+                   previous_centers=centers_path[iteration - 1], legend=_BELOW)
     ax_data.set(xlabel=xlabel, ylabel=ylabel,
                 title=f"Iteration {iteration}: assign (colours), then update (arrows)")
     ax_data.set_aspect("equal", adjustable="datalim")
@@ -107,7 +114,7 @@ def plot_lloyd_frame(X, centers_path, labels_path, inertia_path, iteration: int,
     ax_j.set(xlabel="iteration", ylabel="J (squared standardized units)",
              title=f"J = {inertia_path[iteration - 1]:.2f} at iteration {iteration}")
     ax_j.set_xticks(steps)
-    ax_j.legend(loc="upper right")
+    ax_j.legend(**_BELOW)
     fig.tight_layout()
     return fig
 
@@ -139,7 +146,7 @@ def plot_final_inertias(inertias: dict, bins: int = 30, best: float | None = Non
         ax.axvline(best, color="black", linestyle="--", label=f"lowest J found ({best:.1f})")
     ax.set(xlabel="final J (squared data units)", ylabel="number of runs",
            title="Final J of Lloyd's algorithm, by seeding")
-    ax.legend(loc="upper right")
+    ax.legend(**_BESIDE)
     return fig
 
 
@@ -166,9 +173,9 @@ def plot_truth_vs_kmeans(X, true_labels, labels, centers, title: str,
     k = int(true_labels.max()) + 1
     true_means = np.array([X[true_labels == j].mean(axis=0) for j in range(k)])
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 4.4), sharex=True, sharey=True)
-    _draw_clusters(left, X, true_labels, true_means, show_legend=False)
+    _draw_clusters(left, X, true_labels, true_means, legend=None)
     left.set(xlabel=xlabel, ylabel=ylabel, title="generating groups (x: group means)")
-    _draw_clusters(right, X, labels, centers, show_legend=False)
+    _draw_clusters(right, X, labels, centers, legend=None)
     right.set(xlabel=xlabel, title="k-means clusters (x: centers)")
     for ax in (left, right):
         ax.set_aspect("equal", adjustable="box")
@@ -202,5 +209,5 @@ def plot_inertia_against_k(ks, curves: dict, title: str = "J of the best of seve
     ax.set_yscale("log")
     ax.set_xticks(ks)
     ax.set(xlabel="number of clusters k", ylabel="J(k) / J(1) (log scale)", title=title)
-    ax.legend(loc="upper right")
+    ax.legend(**_BESIDE)
     return fig

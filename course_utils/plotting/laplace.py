@@ -45,16 +45,19 @@ def plot_high_dimensions(dimensions, shell_fractions, norms_by_dimension: Mappin
     left.set_ylim(0, 1.05)
     left.set_title("Volume of a ball in its outer 1% shell")
 
+    # A linear axis with bins of one width: each histogram's width is its spread, so the
+    # equal spreads at every d look equal (a log axis would make them seem to shrink).
     largest = max(norm.max() for norm in norms_by_dimension.values())
-    bins = np.geomspace(0.01, largest * 1.05, 120)
+    bins = np.arange(0.0, largest + 0.5, 0.25)
     for colour, (d, norms) in zip(PALETTE, norms_by_dimension.items()):
         right.hist(norms, bins=bins, color=colour, alpha=0.55, label=f"d = {d}")
         right.axvline(np.sqrt(d), color=colour, lw=1.5, ls="--")
-    right.set_xscale("log")
+    right.set_xlim(0.0, largest + 0.5)
     right.set_xlabel(r"norm $\|z\|$ of a draw $z \sim \mathcal{N}(0, I_d)$ (dashed: $\sqrt{d}$)")
-    right.set_ylabel("number of draws")
+    right.set_ylabel("number of draws per bin of 0.25")
     right.set_title("A Gaussian's mass sits at radius about √d")
-    right.legend(loc="upper left")
+    # Beside the axes: inside, the legend would hide the dashed lines.
+    right.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -204,7 +207,8 @@ def plot_decision_boundaries(X, y, boundary_weights, map_weights, *, limits=(-4.
     ax.set_xlabel("feature $x_1$")
     ax.set_ylabel("feature $x_2$")
     ax.set_title("Decision boundaries the posterior allows")
-    ax.legend(loc="lower left", fontsize=9)
+    # Below the axes: the fan of boundaries reaches every corner.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -237,13 +241,13 @@ def plot_predictive_maps(x1, x2, maps: Mapping[str, np.ndarray], X, y):
         filled = ax.contourf(x1, x2, probabilities, levels=levels, cmap="cividis", alpha=0.8)
         lines = ax.contour(x1, x2, probabilities, levels=line_levels, colors="black",
                            linewidths=[0.8, 0.8, 2.0, 0.8, 0.8], linestyles="solid")
-        ax.clabel(lines, fmt="%.2g", fontsize=8)
+        ax.clabel(lines, fmt="%.2g", fontsize=9)
         _scatter_classes(ax, X, y, edgecolor="white")
         ax.set_title(label)
         ax.set_xlabel("feature $x_1$")
         ax.grid(False)
     axes[0, 0].set_ylabel("feature $x_2$")
-    axes[0, 0].legend(loc="lower left", fontsize=8)
+    axes[0, 0].legend(loc="lower left", fontsize=9)
     fig.colorbar(filled, ax=axes[0].tolist(), label="p(y = 1 | x)", shrink=0.9)
     return fig
 
@@ -323,8 +327,52 @@ def plot_polynomial_fits(x, y, x_grid, truth, fits: Mapping[str, tuple[np.ndarra
         ax.set_title(label)
         ax.set_xlabel("input x")
     axes[0, 0].set_ylabel("target y")
-    axes[0, 0].legend(loc="lower left", fontsize=8)
     low, high = np.min(y), np.max(y)
-    axes[0, 0].set_ylim(low - 0.6 * (high - low), high + 0.4 * (high - low))
+    axes[0, 0].set_ylim(low - 0.4 * (high - low), high + 0.4 * (high - low))
+    # One legend below the panels, where it can hide no band and no point.
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncols=len(labels), fontsize=9, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout(rect=(0.0, 0.08, 1.0, 1.0))
+    return fig
+
+
+def plot_label_switching(means_1, means_2, density, mode, covariance):
+    """Posterior of the two means of a mixture, its two modes and a Laplace Gaussian at one.
+
+    Parameters
+    ----------
+    means_1 : array_like of shape (m1,)
+    means_2 : array_like of shape (m2,)
+        Grid axes for the first and second mean.
+    density : array_like of shape (m2, m1)
+        Posterior density on the grid (rows follow ``means_2``).
+    mode : array_like of shape (2,)
+        The mode the Laplace approximation is fitted at.
+    covariance : array_like of shape (2, 2)
+        Its inverse Hessian.
+
+    Returns
+    -------
+    matplotlib Figure
+    """
+    density = np.asarray(density, dtype=float)
+    fig, ax = plt.subplots(figsize=(5.6, 5.0))
+    levels = density.max() * np.array([0.1, 0.5, 0.9])
+    ax.contour(means_1, means_2, density, levels=levels, colors=PALETTE[0], linewidths=1.5)
+    ax.plot([], [], color=PALETTE[0], lw=1.5, label="exact posterior (10 %, 50 %, 90 % of peak)")
+    for n_std in (1.0, 2.0):
+        covariance_ellipse(ax, mode, covariance, n_std, edgecolor=PALETTE[5], lw=2, ls="--",
+                           label="Laplace at one mode (1 and 2 sd)" if n_std == 1.0 else None)
+    ax.axline((0.0, 0.0), slope=1.0, color="grey", lw=1, ls=":", label=r"$\mu_1 = \mu_2$ (mirror line)")
+    ax.set_xlabel(r"mean of component 1, $\mu_1$ (units of x)")
+    ax.set_ylabel(r"mean of component 2, $\mu_2$ (units of x)")
+    ax.set_title("Label switching: two equal modes")
+    # A square window around both modes: wide enough to show them, narrow enough to see
+    # the shape of each peak and of the Gaussian fitted at one of them.
+    reach = 1.4 * np.max(np.abs(np.asarray(mode, dtype=float))) + 1.0
+    ax.set_xlim(-reach, reach)
+    ax.set_ylim(-reach, reach)
+    ax.set_aspect("equal")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=9)
     fig.tight_layout()
     return fig
