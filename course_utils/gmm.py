@@ -12,7 +12,6 @@ that no (n, k) temporaries are built and every block stays in the processor's ca
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -311,12 +310,7 @@ def bic(log_likelihood, n_parameters, n_points) -> float:
     ValueError
         If ``log_likelihood`` is not finite, or a count is out of range.
     """
-    if isinstance(log_likelihood, bool) or not isinstance(log_likelihood, numbers.Real):
-        raise TypeError(
-            f"log_likelihood must be a real number; got {log_likelihood!r} of type {type(log_likelihood).__name__}"
-        )
-    if not np.isfinite(log_likelihood):
-        raise ValueError(f"log_likelihood must be finite; got {log_likelihood}")
+    log_likelihood = as_real(log_likelihood, "log_likelihood")
     p = as_count(n_parameters, "n_parameters", minimum=0)
     n = as_count(n_points, "n_points", minimum=1)
     return float(-2.0 * log_likelihood + p * np.log(n))
@@ -355,7 +349,7 @@ def collapsed_components(weights, covariances, n_points, reg_covar: float = 1e-6
         ``factor`` is negative or not finite.
     """
     weights = as_weights(weights)
-    covariances = np.asarray(covariances, dtype=float)
+    covariances = as_float_array(covariances, "covariances")
     d = covariances.shape[-1] if covariances.ndim >= 2 else 1
     covariances = as_covariances(covariances, weights.size, d)
     n = as_count(n_points, "n_points", minimum=1)
