@@ -222,7 +222,7 @@ def test_lattice_ks_distance_is_the_supremum_over_a_dense_grid(name, n_terms):
 
 
 @pytest.mark.parametrize("name", ["uniform", "exponential"])
-@pytest.mark.parametrize("n_terms", [2, 9, 300])
+@pytest.mark.parametrize("n_terms", [2, 9, 300, 1024])
 def test_continuous_ks_distance_agrees_with_a_refined_maximum(name, n_terms):
     gap = clt.normal_gap(name, n_terms)
     dist = clt.get_distribution(name)
