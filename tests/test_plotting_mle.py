@@ -99,8 +99,24 @@ def test_bivariate_fit_draws_three_contours_and_the_regression_line():
     fig = plots.plot_bivariate_fit(X, fit.mean, fit.covariance, jitter=0.3, rng=4)
     (ax,) = fig.axes
     assert labelled(ax)
+    assert any("jittered ±0.3 cm" in text.get_text() for text in ax.get_legend().get_texts())
     assert "cm" in ax.get_xlabel() and "cm" in ax.get_ylabel()
     contour = next(c for c in ax.collections if hasattr(c, "levels"))
     assert len(contour.levels) == 3
     slope = fit.covariance[0, 1] / fit.covariance[0, 0]
     assert any(f"slope {slope:.2f}" in text.get_text() for text in ax.get_legend().get_texts())
+
+
+def test_bivariate_fit_axes_cover_every_point_and_the_outer_contour():
+    rng = np.random.default_rng(5)
+    X = rng.multivariate_normal([175, 176], [[34, 15], [15, 44]], size=200)
+    X[0] = [175.0, 176.0 - 5.0 * np.sqrt(44.0)]  # a point beyond 3.5 sd, as Galton's shortest son is
+    X[1] = [175.0 + 5.0 * np.sqrt(34.0), 176.0]
+    fit = fit_multivariate_normal(X)
+    fig = plots.plot_bivariate_fit(X, fit.mean, fit.covariance)
+    (ax,) = fig.axes
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < X[:, 0].min() and X[:, 0].max() < x1 and y0 < X[:, 1].min() and X[:, 1].max() < y1
+    std = np.sqrt(np.diag(fit.covariance))
+    assert x0 < fit.mean[0] - 3 * std[0] and fit.mean[0] + 3 * std[0] < x1
+    assert y0 < fit.mean[1] - 3 * std[1] and fit.mean[1] + 3 * std[1] < y1

@@ -71,7 +71,7 @@ def plot_normal_fit(heights, mu: float, sigma: float, bins, title: str | None = 
     low, high = min(heights.min(), mu - 4 * sigma), max(heights.max(), mu + 4 * sigma)
     grid = np.linspace(low, high, 400)
     ax.plot(grid, stats.norm.pdf(grid, mu, sigma), color=PALETTE[5], lw=2.5,
-            label=rf"$\mathcal{{N}}(\mu={mu:.1f},\ \sigma={sigma:.1f})$")
+            label=rf"normal, $\mu$ = {mu:.1f} cm," "\n" rf"$\sigma$ = {sigma:.1f} cm")
     summary = rf"$\mu$ = {mu:.2f} cm, $\sigma$ = {sigma:.2f} cm: log-likelihood {log_likelihood:.1f}"
     ax.set(xlabel=HEIGHT_LABEL, ylabel=DENSITY_LABEL,
            title=summary if title is None else f"{title}\n{summary}")
@@ -264,6 +264,7 @@ def plot_bivariate_fit(
     labels=("father's height (cm)", "son's height (cm)"),
     jitter: float = 0.0,
     rng=None,
+    unit: str = "cm",
 ) -> plt.Figure:
     """Scatter of two-dimensional data with the contours of a fitted normal density.
 
@@ -284,21 +285,30 @@ def plot_bivariate_fit(
         other. The fit is not affected.
     rng : None, int or numpy.random.Generator
         Source of the jitter.
+    unit : str, default "cm"
+        Unit of the data, named in the legend when the points are jittered.
 
     Returns
     -------
     figure : matplotlib Figure
+        The axes cover every data point and the whole of the outermost contour.
     """
     X = np.asarray(X, dtype=float)
     mean, covariance = np.asarray(mean, dtype=float), np.asarray(covariance, dtype=float)
     rng = np.random.default_rng(rng)
     shown = X + rng.uniform(-jitter, jitter, size=X.shape) if jitter > 0 else X
     fig, ax = plt.subplots(figsize=(9.0, 6.0))
-    ax.scatter(shown[:, 0], shown[:, 1], s=10, color=PALETTE[0], alpha=0.45, label=f"data (n = {X.shape[0]})")
+    data_label = f"data (n = {X.shape[0]})" if jitter <= 0 else f"data (n = {X.shape[0]}, jittered ±{jitter:g} {unit})"
+    ax.scatter(shown[:, 0], shown[:, 1], s=10, color=PALETTE[0], alpha=0.45, label=data_label)
 
+    # The contour at Mahalanobis distance 3 reaches mean +- 3 sd along each axis; the
+    # limits cover it with a margin and every (jittered) data point as well.
     span = 3.5 * np.sqrt(np.diag(covariance))
-    g0 = np.linspace(mean[0] - span[0], mean[0] + span[0], 200)
-    g1 = np.linspace(mean[1] - span[1], mean[1] + span[1], 200)
+    margin = 0.03 * (shown.max(axis=0) - shown.min(axis=0))
+    lower = np.minimum(mean - span, shown.min(axis=0) - margin)
+    upper = np.maximum(mean + span, shown.max(axis=0) + margin)
+    g0 = np.linspace(lower[0], upper[0], 200)
+    g1 = np.linspace(lower[1], upper[1], 200)
     G0, G1 = np.meshgrid(g0, g1)
     grid_points = np.column_stack([G0.ravel(), G1.ravel()])
     log_density = log_gaussian(grid_points, mean, covariance)[:, 0].reshape(G0.shape)
