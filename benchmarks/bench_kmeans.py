@@ -15,9 +15,17 @@ limited to one thread through threadpoolctl (scikit-learn's OpenMP threads
 are left alone: that is how it runs its own Lloyd loop). The peak memory on top of X is
 measured with tracemalloc, which sees numpy's allocations.
 
+Three cases: overlapping blobs (100 000 x 16, k = 16, and 1 000 000 x 2, k = 8) from
+k-means++ starts, where bounds let most points be skipped once the centers settle, and
+standard normal data without any cluster structure (100 000 x 16, k = 16, 20 iterations
+from the first 16 rows, issue 16), where about half of the points must be assigned
+again in every iteration.
+
 Run from the repository root::
 
     python benchmarks/bench_kmeans.py [--iterations 12] [--repeats 5]
+
+(``--iterations`` applies to the blob cases; the unstructured case always runs 20.)
 
 Requires scikit-learn (the ``reference`` extra), which brings threadpoolctl.
 """
@@ -34,7 +42,12 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from course_utils.kmeans import fit, kmeans_plusplus
 
-CASES = [(100_000, 16, 16), (1_000_000, 2, 8)]
+# (name, n, d, k, iterations or None for --iterations)
+CASES = [
+    ("blobs", 100_000, 16, 16, None),
+    ("blobs", 1_000_000, 2, 8, None),
+    ("normal", 100_000, 16, 16, 20),
+]
 ALGORITHMS = ("lloyd", "elkan")
 
 
@@ -92,22 +105,28 @@ def main():
     print(f"thread pools by default: {threads}")
     rng = np.random.default_rng(0)
     header = (
-        f"| {'X shape':>13} | {'k':>3} | {'BLAS threads':>12} | {'course_utils ms/iter':>20} "
+        f"| {'data':>6} | {'X shape':>13} | {'k':>3} | {'iters':>5} | {'BLAS threads':>12} | {'course_utils ms/iter':>20} "
         f"| {'lloyd ms/iter':>13} | {'ratio':>5} | {'elkan ms/iter':>13} | {'ratio':>5} "
         f"| {'peak extra MiB':>14} |"
     )
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
-    for n, d, k in CASES:
-        # Overlapping blobs: many iterations before the labels settle.
-        X = rng.normal(scale=3.0, size=(k, d))[rng.integers(k, size=n)] + rng.normal(size=(n, d))
-        centers = kmeans_plusplus(X, k, rng=1)
-        peak = peak_extra_memory(X, centers, args.iterations)
+    for name, n, d, k, iterations in CASES:
+        iterations = iterations or args.iterations
+        if name == "blobs":
+            # Overlapping blobs: many iterations before the labels settle.
+            X = rng.normal(scale=3.0, size=(k, d))[rng.integers(k, size=n)] + rng.normal(size=(n, d))
+            centers = kmeans_plusplus(X, k, rng=1)
+        else:
+            # No cluster structure: the centers keep moving and bounds skip few points.
+            X = np.random.default_rng(16).standard_normal((n, d))
+            centers = X[:k].copy()
+        peak = peak_extra_memory(X, centers, iterations)
         for limit in (None, 1):
             with threadpool_limits(limits=limit, user_api="blas"):
-                t_ours, t_lloyd, t_elkan = measure(X, centers, args.iterations, args.repeats)
+                t_ours, t_lloyd, t_elkan = measure(X, centers, iterations, args.repeats)
             print(
-                f"| {(n, d)!s:>13} | {k:>3} | {'default' if limit is None else '1':>12} "
+                f"| {name:>6} | {(n, d)!s:>13} | {k:>3} | {iterations:>5} | {'default' if limit is None else '1':>12} "
                 f"| {1e3 * t_ours:>20.2f} | {1e3 * t_lloyd:>13.2f} | {t_ours / t_lloyd:>5.2f} "
                 f"| {1e3 * t_elkan:>13.2f} | {t_ours / t_elkan:>5.2f} | {peak / 2**20:>14.1f} |"
             )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_utils._validation import as_float_array, as_generator
+from course_utils._validation import as_float_array, as_generator, describe
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -54,6 +54,9 @@ def _read_rows(name: str) -> list[dict[str, str]]:
 
 
 def _galton_rows(sex: str | None) -> list[dict[str, str]]:
+    # Checked by type first: `in` would compare an array element by element.
+    if not (sex is None or isinstance(sex, str)):
+        raise TypeError(f"sex must be None, 'female' or 'male'; got {describe(sex)}")
     if sex not in _SEXES:
         raise ValueError(f"sex must be None, 'female' or 'male'; got {sex!r}")
     rows = _read_rows("galton_families.csv")

@@ -12,7 +12,6 @@ that no (n, k) temporaries are built and every block stays in the processor's ca
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,7 +72,9 @@ def log_gaussian(X, means, covariances) -> np.ndarray:
     X = as_data(X)
     means = as_means(means, X.shape[1])
     covariances = as_covariances(covariances, means.shape[0], X.shape[1])
-    return _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky_factors(covariances)))
+    cholesky = cholesky_factors(covariances)
+    with np.errstate(over="ignore"):
+        return _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
 
 
 def _finite_log_density(log_density):
@@ -111,7 +112,7 @@ def _weighted_log_joint(X, weights, means, cholesky) -> np.ndarray:
 
 def _checked_log_joint(X, weights, means, cholesky) -> np.ndarray:
     """:func:`_weighted_log_joint` for the public functions: -inf only from a zero weight."""
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         return np.log(weights) + _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
 
 
@@ -153,7 +154,8 @@ def e_step(X, weights, means, covariances) -> tuple[np.ndarray, float]:
     with np.errstate(over="ignore", invalid="ignore"):
         responsibilities, log_likelihood = _e_step(X, weights, means, cholesky)
     if not (np.isfinite(log_likelihood) and np.all(np.isfinite(responsibilities))):
-        _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
+        with np.errstate(over="ignore"):
+            _finite_log_density(_log_gaussian_from_cholesky(X, means, cholesky))
     return responsibilities, log_likelihood
 
 
@@ -195,6 +197,12 @@ def m_step(X, responsibilities, reg_covar: float = 1e-6) -> tuple[np.ndarray, np
     weights : ndarray of shape (k,)
     means : ndarray of shape (k, d)
     covariances : ndarray of shape (k, d, d)
+
+    Raises
+    ------
+    ValueError
+        If a column of ``X`` spreads so little (below 1e-154) or so much that its squared
+        deviations leave the floating-point range.
     """
     X = as_data(X)
     responsibilities = as_responsibilities(responsibilities, X.shape[0])
@@ -302,12 +310,7 @@ def bic(log_likelihood, n_parameters, n_points) -> float:
     ValueError
         If ``log_likelihood`` is not finite, or a count is out of range.
     """
-    if isinstance(log_likelihood, bool) or not isinstance(log_likelihood, numbers.Real):
-        raise TypeError(
-            f"log_likelihood must be a real number; got {log_likelihood!r} of type {type(log_likelihood).__name__}"
-        )
-    if not np.isfinite(log_likelihood):
-        raise ValueError(f"log_likelihood must be finite; got {log_likelihood}")
+    log_likelihood = as_real(log_likelihood, "log_likelihood")
     p = as_count(n_parameters, "n_parameters", minimum=0)
     n = as_count(n_points, "n_points", minimum=1)
     return float(-2.0 * log_likelihood + p * np.log(n))
@@ -346,7 +349,7 @@ def collapsed_components(weights, covariances, n_points, reg_covar: float = 1e-6
         ``factor`` is negative or not finite.
     """
     weights = as_weights(weights)
-    covariances = np.asarray(covariances, dtype=float)
+    covariances = as_float_array(covariances, "covariances")
     d = covariances.shape[-1] if covariances.ndim >= 2 else 1
     covariances = as_covariances(covariances, weights.size, d)
     n = as_count(n_points, "n_points", minimum=1)
@@ -646,8 +649,8 @@ def fit(
     init : {"kmeans", "random"} or tuple (weights, means, covariances)
         ``"kmeans"``: the clusters of :func:`course_utils.kmeans.fit` (k-means++ seeding),
         turned into parameters by one M-step on their 0/1 responsibilities;
-        ``"random"``: k distinct data points as means, each with the covariance of all the
-        data, equal weights; a tuple: these starting parameters, of shapes (k,), (k, d)
+        ``"random"``: k data points with pairwise different values as means, each with the
+        covariance of all the data, equal weights; a tuple: these starting parameters, of shapes (k,), (k, d)
         and (k, d, d).
     n_init : int
         Number of runs; the run with the highest final log-likelihood is returned (the
@@ -666,6 +669,20 @@ def fit(
     Returns
     -------
     GMMResult
+
+    Raises
+    ------
+    ValueError
+        If a covariance becomes singular (a component collapsed: increase ``reg_covar``),
+        ``X`` has fewer than ``n_components`` distinct rows (``init="random"``), or the
+        fitted covariances leave the floating-point range.
+
+    Notes
+    -----
+    EM runs on the data centred and divided by a power of two, and the result is mapped
+    back, so the fit does not depend on where the data lie or on their magnitude
+    (1e-150 to 1e150). Singularity is judged on each covariance's correlation matrix,
+    so columns in very different units (spreads 1e8 apart) are fine.
     """
     X = as_data(X)
     n = X.shape[0]

@@ -13,7 +13,10 @@ Memory and speed
 The assignment step uses the expansion
 :math:`\lVert x-\mu\rVert^2 = \lVert x\rVert^2 - 2 x^\top\mu + \lVert\mu\rVert^2`, in
 coordinates centered on the data mean (as scikit-learn does) so that the expansion loses
-no digits when the data lie far from the origin. ``fit`` (and ``assign``) make one
+no digits when the data lie far from the origin, and divided by a power of two so that
+no square overflows or underflows (:func:`_frame`); k-means++ seeding works in the same
+coordinates. Exact ties are decided in the data's own coordinates
+(:func:`_resolve_ties`), so that they go to the lowest index whatever the other rows. ``fit`` (and ``assign``) make one
 centered, transposed copy of the data with a row of ones appended, (d + 1, n) numbers,
 once: every iteration then reads its matrix products from it, in chunks of a few
 thousand points (:class:`_NearestCenter`). All k scores of a chunk come from matrix
@@ -29,12 +32,14 @@ the centers settle, a small share of the points is assigned again per iteration 
 per cent for separated clusters, a quarter or more for heavily overlapping ones). The
 cluster sums are then updated only for the points that changed cluster, and J comes
 from the sums: :math:`J = \sum_n \lVert x_n\rVert^2 + \sum_j (N_j \lVert\mu_j\rVert^2
-- 2 \mu_j^\top S_j)` with :math:`S_j` the sum of the points of cluster j. The returned
+- 2 \mu_j^\top S_j)` with :math:`S_j` the sum of the points of cluster j, unless that
+sum could cancel (:func:`_inertia`). When most points must be assigned again (data
+without cluster structure), they are read in place rather than gathered. The returned
 labels, inertia and distances come from one full assignment at the end, computed
 directly from ``x - mu``.
 
 The memory used on top of ``X`` is that copy, a few vectors of length n (the bounds, the
-indices of the points to assign, labels of one or two bytes each) and one set of chunk
+squared norms, the indices of the points to assign, labels of one or two bytes each) and one set of chunk
 buffers, never an (n, k) matrix: about 50 MiB for a million points in 2-D (17 MiB for
 100000 points in 16-D), whatever k is.
 
@@ -80,6 +85,10 @@ _CHUNK_BYTES = 2**21
 # products of up to 2**19 on the calling thread and splits larger ones over its threads;
 # for these thin products that costs far more in synchronization than it saves.
 _MAX_PRODUCT = 2**18
+# Share of candidate points above which an assignment step reads every point in place
+# rather than gathering the candidates (gathering a point costs about as much as
+# scoring it; measured on the benchmark shapes).
+_DENSE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -148,8 +157,8 @@ def _textbook_update(X, labels, n_clusters):
     .. math:: \mu_j = \frac{\sum_n r_{nj} x_n}{\sum_n r_{nj}}
 
     A cluster with no point has no mean: it takes over the point farthest from its own
-    center, among clusters that keep at least one point (the rule of
-    :func:`update_centers`), one empty cluster at a time in index order.
+    center, among clusters with at least two points so that none is emptied (the rule
+    of :func:`update_centers`), one empty cluster at a time in index order.
 
     Parameters
     ----------
@@ -390,7 +399,7 @@ def _rounding_margin(points) -> float:
     return 4.0 * np.sqrt(3.0 * (d + 2) * np.finfo(float).eps) * radius
 
 
-def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, first):
+def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, first, squared_norms):
     r"""The assignment step inside :func:`fit` (equation 3.2), skipping every point whose
     label cannot have changed.
 
@@ -411,10 +420,17 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
     ``labels``, ``bounds``, ``sums`` (k, d) and ``counts`` (k,) are updated in place; the
     sums and counts only for points whose label changed. ``first`` means ``labels`` hold
     nothing yet: every point is assigned and added to the (zero) sums.
+    ``squared_norms`` (n,) holds :math:`\lVert x\rVert^2` of every point, computed once.
     """
     d, n = points.shape[0] - 1, points.shape[1]
     k = centers.shape[0]
     candidates = np.arange(n) if first else np.flatnonzero(bounds <= drift)
+    # When most points are candidates (data without cluster structure), reading every
+    # point in place costs less than gathering the candidates; the others keep their
+    # labels anyway, so the iterations do not change.
+    dense = candidates.size > _DENSE_SHARE * n
+    if dense:
+        candidates = np.arange(n)
     step = max(1, min(_rows_per_chunk(k, d), candidates.size))
     nearest = _NearestCenter(centers, step)
     gathered = np.empty((d + 1, step))
@@ -422,31 +438,35 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
     moves = []
     for start in range(0, candidates.size, step):
         columns = candidates[start:start + step]
-        block = gathered[:, :columns.size]
-        # mode="clip" skips the bounds check (the indices are valid) and so lets take
-        # write straight into the buffer: twice as fast (measured).
-        np.take(points[:d], columns, axis=1, out=block[:d], mode="clip")
+        if dense:
+            block = points[:, start:start + columns.size]
+        else:
+            block = gathered[:, :columns.size]
+            # mode="clip" skips the bounds check (the indices are valid) and so lets take
+            # write straight into the buffer: twice as fast (measured).
+            np.take(points[:d], columns, axis=1, out=block[:d], mode="clip")
         new, best = nearest(block)
         # Scores plus ||x||^2 are squared distances (rounding can take a tiny one below 0).
-        squared_norms = np.einsum("ij,ij->j", block[:d], block[:d])
+        norms = squared_norms[start:start + columns.size] if dense else squared_norms[columns]
         gap = nearest.second_best(new)
-        gap += squared_norms
+        gap += norms
         np.sqrt(np.maximum(gap, 0.0, out=gap), out=gap)
-        best += squared_norms
+        best += norms
         gap -= np.sqrt(np.maximum(best, 0.0, out=best), out=best)
         gap += drift - margin
         bounds[columns] = gap
         if not first:
             old = labels[columns]
             changed = np.flatnonzero(old != new)  # a few per cent: index them, not mask
-            moves.append((columns[changed], old[changed], new[changed]))
+            # The moved points' coordinates are copied while the block is in cache.
+            moves.append((block[:d, changed], old[changed], new[changed]))
         labels[columns] = new
     if first:
         sums += _cluster_sums(points[:d].T, labels, k)
         counts += np.bincount(labels, minlength=k)
     elif moves:
-        moved, old, new = (np.concatenate(parts) for parts in zip(*moves))
-        coordinates = np.take(points[:d], moved, axis=1).T
+        coordinates, old, new = (np.concatenate(parts, axis=-1) for parts in zip(*moves))
+        coordinates = coordinates.T
         sums += _cluster_sums(coordinates, new, k) - _cluster_sums(coordinates, old, k)
         counts += np.bincount(new, minlength=k) - np.bincount(old, minlength=k)
 
@@ -519,12 +539,15 @@ def _means(sums, counts):
 
 
 def _distances_to_own_center(X, labels, centers):
+    """Squared distances (n,) to the own center, divided by a common power of two so that
+    no square overflows (the callers only compare them)."""
     n, d = X.shape
     out = np.empty(n)
+    scale = np.ldexp(1.0, np.frexp(max(np.max(np.abs(X)), np.max(np.abs(centers)), 1e-300))[1])
     step = _rows_per_chunk(1, d)
     for start in range(0, n, step):
         out[start:start + step] = _row_squared_norms(
-            X[start:start + step] - centers[labels[start:start + step]]
+            (X[start:start + step] - centers[labels[start:start + step]]) / scale
         )
     return out
 
@@ -602,8 +625,10 @@ def kmeans_plusplus(X, n_clusters, rng=None) -> np.ndarray:
     :math:`O(\log k)`-in-expectation guarantee of the paper, and a few more make an
     unlucky draw (a candidate next to an existing center) much less likely at the price
     of a few more distance passes. Arthur and Vassilvitskii report that such local trials
-    helped; the number is scikit-learn's default. If every point already coincides with a
-    center (the potential is zero), the next center is drawn uniformly.
+    helped; the number is scikit-learn's default. A point equal to a chosen center has
+    weight zero, so the centers are always distinct points. Distances are computed in the
+    centred coordinates of the Lloyd loop, so the seeding does not depend on where the data
+    lie (shifted by 1e9, separated blobs still get one center each).
 
     Parameters
     ----------
@@ -615,7 +640,13 @@ def kmeans_plusplus(X, n_clusters, rng=None) -> np.ndarray:
     Returns
     -------
     centers : ndarray of shape (k, d)
-        Rows of ``X``.
+        Rows of ``X``, pairwise different.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` has fewer than ``n_clusters`` distinct rows, or its squared distances
+        exceed the floating-point range.
     """
     X = as_data(X)
     n_clusters = _check_n_clusters(n_clusters, X.shape[0])
@@ -703,6 +734,12 @@ def assign(X, centers) -> tuple[np.ndarray, np.ndarray]:
     labels : ndarray of int, shape (n,)
     squared_distances : ndarray of shape (n,)
         :math:`\lVert x_n - \mu_{r_n}\rVert^2`; their sum is J.
+
+    Raises
+    ------
+    ValueError
+        If a squared distance exceeds the floating-point range (about 1.8e308), or the
+        centers lie more than 1e140 times farther from the data than the data spread.
     """
     X = as_data(X)
     centers = _check_centers(centers, X.shape[1])
@@ -754,7 +791,9 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
     k = centers.shape[0]
     spread = _squared_spread(points)
     margin = _rounding_margin(points)
-    working_tol = tol / scale / scale  # a squared shift, in working units
+    with np.errstate(over="ignore"):  # inf for tiny data: then every shift is within tol
+        working_tol = tol / scale / scale  # a squared shift, in working units
+    squared_norms = np.einsum("ij,ij->j", points[:d], points[:d])
     labels = np.empty(n, dtype=_label_type(k))
     previous_labels = np.full(n, k, dtype=labels.dtype)  # k is no label: never equal
     bounds = np.empty(n)
@@ -764,7 +803,7 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
     converged = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, first=n_iter == 1)
+        _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, n_iter == 1, squared_norms)
         history.append(_inertia(points, centers, labels, sums, counts, spread))
         # A point that an empty cluster takes over needs no new bound: its gap was at most
         # its distance to that cluster's old center, which is how far the center moves
@@ -777,7 +816,7 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
             converged = True
             break
         previous_labels[:] = labels
-    del bounds, previous_labels  # free before the distances below are allocated
+    del bounds, previous_labels, squared_norms  # free before the distances below are allocated
     # One more assignment, of every point, makes the labels and the inertia those of the
     # returned centers (after convergence it reproduces the last labels exactly), with
     # every distance computed directly.
@@ -811,8 +850,9 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=0.0, rng
     n_clusters : int
         Number of clusters k, 1 <= k <= n.
     init : {"k-means++", "random"} or array_like of shape (k, d)
-        ``"k-means++"``: :func:`kmeans_plusplus`; ``"random"``: k distinct data points
-        drawn uniformly; an array: these starting centers.
+        ``"k-means++"``: :func:`kmeans_plusplus`; ``"random"``: k data points with
+        pairwise different values, drawn uniformly among the rows; an array: these
+        starting centers.
     n_init : int
         Number of runs from different seeds; the run with the lowest final inertia wins
         (the first one on a tie). With an ``init`` array every run would be the same, so
@@ -827,6 +867,12 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=0.0, rng
     Returns
     -------
     KMeansResult
+
+    Raises
+    ------
+    ValueError
+        If ``X`` has fewer than ``n_clusters`` distinct rows (two clusters would start
+        equal), or J exceeds the floating-point range (about 1.8e308).
     """
     X = as_data(X)
     n, d = X.shape

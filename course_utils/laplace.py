@@ -531,6 +531,12 @@ def fit_linear_regression(X, y, prior_precision, noise_precision) -> LaplaceResu
     -------
     LaplaceResult
         ``n_iter`` is 0: the answer is in closed form.
+
+    Raises
+    ------
+    ValueError
+        If :math:`A` is singular to working precision (collinear columns and a tiny
+        ``prior_precision``) or ``X`` is so large that :math:`X^\top X` overflows.
     """
     X = _as_features(X)
     y = _as_vector(y, X.shape[0], "y")

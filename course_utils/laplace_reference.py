@@ -19,7 +19,7 @@ import numpy as np
 from scipy import stats
 from scipy.special import expit, logsumexp
 
-from course_utils._validation import as_count, as_data, as_float_array, as_positive, as_sample
+from course_utils._validation import as_count, as_data, as_float_array, as_generator, as_positive, as_sample
 from course_utils.laplace import fit_logistic_regression
 
 LOG_2PI = np.log(2.0 * np.pi)
@@ -94,10 +94,7 @@ class ImportanceEstimate:
 
 
 def _as_matrix(value, d: int, name: str) -> np.ndarray:
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be convertible to a float array; {error}") from None
+    array = as_float_array(value, name)
     if array.shape != (d, d):
         raise ValueError(f"{name} must have shape ({d}, {d}); got shape {array.shape}")
     if not np.all(np.isfinite(array)):
@@ -106,10 +103,7 @@ def _as_matrix(value, d: int, name: str) -> np.ndarray:
 
 
 def _as_center(center) -> np.ndarray:
-    try:
-        array = np.asarray(center, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"center must be convertible to a float array; {error}") from None
+    array = as_float_array(center, "center")
     if array.ndim != 1 or array.size < 1:
         raise ValueError(f"center must be a 1-D array of shape (d,) with d >= 1; got shape {array.shape}")
     if not np.all(np.isfinite(array)):
@@ -367,7 +361,7 @@ def logistic_importance_sampling(X, y, prior_precision=1.0, *, n_samples=100_000
     alpha = as_positive(prior_precision, "prior_precision")
     n_samples = as_count(n_samples, "n_samples", minimum=2)
     nu = as_positive(degrees_of_freedom, "degrees_of_freedom")
-    rng = np.random.default_rng(rng)
+    rng = as_generator(rng)
     laplace = fit_logistic_regression(X, y, alpha)
     proposal = stats.multivariate_t(laplace.mean, laplace.covariance, df=nu)
     samples = np.atleast_2d(proposal.rvs(size=n_samples, random_state=rng)).reshape(n_samples, -1)

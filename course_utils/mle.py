@@ -180,6 +180,13 @@ def fit_multivariate_normal(X) -> MultivariateNormalFit:
     Returns
     -------
     fit : MultivariateNormalFit
+
+    Raises
+    ------
+    ValueError
+        If a column is constant or a linear combination of the others (judged on the
+        correlation matrix, so the columns' units do not matter), or the covariance leaves
+        the floating-point range (variances from about 1e-308 to 1e308).
     """
     X = as_data(X)
     n, d = X.shape

@@ -40,7 +40,7 @@ def test_old_faithful_shape_and_ranges():
     assert 40 <= X[:, 1].min() and X[:, 1].max() <= 100
 
 
-@pytest.mark.parametrize("sex", ["Female", "m", "", 1])
+@pytest.mark.parametrize("sex", ["Female", "m", ""])
 def test_unknown_sex_is_rejected(sex):
     with pytest.raises(ValueError, match="sex must be None, 'female' or 'male'"):
         data.load_heights(sex)
@@ -77,6 +77,12 @@ def test_crlf_line_endings_are_reported_not_misread(data_copy):
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     with pytest.raises(ValueError, match="sha256"):
         data.load_old_faithful()
+
+
+@pytest.mark.parametrize("sex", [np.array(["male", "female"]), ["male"], 1])
+def test_a_sex_that_is_not_a_string_is_named(sex):
+    with pytest.raises(TypeError, match="sex must be None, 'female' or 'male'; got"):
+        data.load_heights(sex)
 
 
 # --- handwritten digits (lesson 07) ------------------------------------------------------

@@ -93,7 +93,7 @@ def test_n_parameters_rejects_bad_arguments(arguments, error, message):
 @pytest.mark.parametrize(
     ("arguments", "error", "message"),
     [(("-3", 5, 10), TypeError, "log_likelihood must be a real number"),
-     ((np.nan, 5, 10), ValueError, "log_likelihood must be finite"),
+     ((np.nan, 5, 10), ValueError, "log_likelihood must be a finite number; got"),
      ((-3.0, -1, 10), ValueError, "n_parameters must be at least 0"),
      ((-3.0, 5, 0), ValueError, "n_points must be at least 1")],
 )

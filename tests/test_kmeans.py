@@ -404,9 +404,9 @@ def assigned_per_iteration(monkeypatch, X, start):
     counts = []
     real_step = kmeans._assign_step
 
-    def spy(points, centers, labels, bounds, drift, margin, sums, counts_, first):
+    def spy(points, centers, labels, bounds, drift, margin, sums, counts_, first, *rest):
         counts.append(points.shape[1] if first else int(np.count_nonzero(bounds <= drift)))
-        return real_step(points, centers, labels, bounds, drift, margin, sums, counts_, first)
+        return real_step(points, centers, labels, bounds, drift, margin, sums, counts_, first, *rest)
 
     monkeypatch.setattr(kmeans, "_assign_step", spy)
     result = fit(X, start.shape[0], init=start)
@@ -434,7 +434,7 @@ def test_bounds_are_lower_bounds_of_the_gaps(monkeypatch):
     real_step = kmeans._assign_step
     checked = []
 
-    def check(points, centers, labels, bounds, drift, margin, sums, counts, first):
+    def check(points, centers, labels, bounds, drift, margin, sums, counts, first, *rest):
         if not first:
             x = points[:-1].T
             distances = np.sqrt(((x[:, np.newaxis, :] - centers[np.newaxis]) ** 2).sum(axis=2))
@@ -446,7 +446,7 @@ def test_bounds_are_lower_bounds_of_the_gaps(monkeypatch):
             skipped = bounds > drift
             assert np.all(gap[skipped] > 0)
             checked.append(skipped.mean())
-        return real_step(points, centers, labels, bounds, drift, margin, sums, counts, first)
+        return real_step(points, centers, labels, bounds, drift, margin, sums, counts, first, *rest)
 
     monkeypatch.setattr(kmeans, "_assign_step", check)
     for case, X, start in skipping_cases():

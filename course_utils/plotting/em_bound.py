@@ -179,7 +179,7 @@ def plot_em_climb(log_likelihoods, elbos_after_m):
     ax_gain.plot(iterations, e_gain, "o-", color=BLUE, ms=4, label="E-step: KL closed")
     ax_gain.set_yscale("log", nonpositive="mask")
     ax_gain.set_xlabel("iteration t")
-    ax_gain.set_ylabel("gain in log-likelihood (nats)")
+    ax_gain.set_ylabel("gain (nats)")
     ax_gain.set_title(r"$\ln p(X\mid\theta^{(t+1)}) - \ln p(X\mid\theta^{(t)})$ = M gain + KL")
     ax_gain.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
     fig.tight_layout()

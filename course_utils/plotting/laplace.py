@@ -247,7 +247,8 @@ def plot_predictive_maps(x1, x2, maps: Mapping[str, np.ndarray], X, y):
         ax.set_xlabel("feature $x_1$")
         ax.grid(False)
     axes[0, 0].set_ylabel("feature $x_2$")
-    axes[0, 0].legend(loc="lower left", fontsize=9)
+    # Below the first panel: on the colour map the legend would cover data and contours.
+    axes[0, 0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=9)
     fig.colorbar(filled, ax=axes[0].tolist(), label="p(y = 1 | x)", shrink=0.9)
     return fig
 
