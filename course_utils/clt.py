@@ -59,7 +59,8 @@ class Distribution:
     third_absolute_moment : float
         :math:`\\rho = E|X-\\mu|^3`, which enters the Berry-Esseen bound.
     lattice_span : float or None
-        For a discrete distribution on the lattice a + h Z, the span h; None if continuous.
+        For a discrete distribution on a lattice a + h Z, the largest span h for which
+        this holds (the maximal span); None if continuous.
     draw : callable
         ``draw(rng, shape)`` returns an array of independent draws of that shape.
     """
@@ -250,8 +251,14 @@ class NormalGap:
     gap : ndarray of shape (m,)
         :math:`F_N(x) - \Phi(z)` at those positions.
     ks_distance : float
-        :math:`\Delta_N = \sup_z |F_N - \Phi|`, exact for a discrete sum, the maximum over
-        a grid of step 0.002 (or finer) for a continuous one.
+        :math:`\Delta_N = \sup_z |F_N - \Phi|`, exact for a discrete sum. For a
+        continuous one it is the maximum over a grid of positions: for the exponential a
+        step of 0.002 standard deviations; for the uniform about 8000 points spread over the
+        support [0, N], a step of 0.002 standard deviations or finer up to N = 21 that grows
+        like sqrt(N) beyond (0.0135 at N = 1024). The gap is smooth near its peak, so the
+        grid maximum falls short of the supremum by a relative error of the order of the
+        squared step; ``tests/test_clt.py`` finds agreement with a numerical optimizer to
+        1e-4 relative for N from 2 to 1024.
     z_at_max : float
         Where the supremum is attained.
     n_terms : int
@@ -345,7 +352,8 @@ def esseen_limit(distribution) -> float:
     .. math:: \lim_{N\to\infty} \sqrt N \Delta_N = \frac{1}{\sqrt{2\pi}}
               \left(\frac{|\gamma|}{6} + \frac{h}{2\sigma}\right)
 
-    with h the lattice span (h = 0 for a continuous distribution). Zero means that
+    with h the maximal lattice span, the largest h for which the draws live on some
+    lattice a + h Z (h = 0 for a continuous distribution). Zero means that
     :math:`\Delta_N` shrinks faster than :math:`1/\sqrt N` (like 1/N for the uniform).
     """
     dist = get_distribution(distribution)

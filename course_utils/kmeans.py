@@ -157,8 +157,8 @@ def _textbook_update(X, labels, n_clusters):
     .. math:: \mu_j = \frac{\sum_n r_{nj} x_n}{\sum_n r_{nj}}
 
     A cluster with no point has no mean: it takes over the point farthest from its own
-    center, among clusters that keep at least one point (the rule of
-    :func:`update_centers`), one empty cluster at a time in index order.
+    center, among clusters with at least two points so that none is emptied (the rule
+    of :func:`update_centers`), one empty cluster at a time in index order.
 
     Parameters
     ----------

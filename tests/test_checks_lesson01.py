@@ -122,11 +122,22 @@ def test_exercise_3_hints_at_the_likely_mistake(change, words):
     assert_hint(check.exercise_3(*change(*worked_solution_3())), words)
 
 
-def test_exercise_3_catches_a_maximum_taken_without_the_absolute_value():
+def test_exercise_3_catches_a_maximum_on_positive_z_taken_without_the_absolute_value():
     kurtosis, _ = worked_solution_3()
     z = np.linspace(0, 5, 50_001)
     signed = abs(kurtosis) / 24 * np.max((z**3 - 3 * z) * stats.norm.pdf(z))
+    assert_hint(check.exercise_3(kurtosis, signed), "on z >= 0 you took the largest value")
     assert_hint(check.exercise_3(kurtosis, signed), "largest absolute value")
+
+
+def test_exercise_3_accepts_the_largest_value_over_all_z():
+    # The function is odd, so over the whole axis its largest value is its largest
+    # absolute value (at z = -0.742): that answer is right, not the mistake above.
+    kurtosis, constant = worked_solution_3()
+    z = np.linspace(-5, 5, 100_001)
+    over_all_z = abs(kurtosis) / 24 * np.max((z**3 - 3 * z) * stats.norm.pdf(z))
+    assert over_all_z == pytest.approx(constant, rel=1e-6)
+    assert check.exercise_3(kurtosis, over_all_z)
 
 
 # --- unfinished and bad answers --------------------------------------------------------------

@@ -222,7 +222,7 @@ def test_lattice_ks_distance_is_the_supremum_over_a_dense_grid(name, n_terms):
 
 
 @pytest.mark.parametrize("name", ["uniform", "exponential"])
-@pytest.mark.parametrize("n_terms", [2, 9, 300])
+@pytest.mark.parametrize("n_terms", [2, 9, 300, 1024])
 def test_continuous_ks_distance_agrees_with_a_refined_maximum(name, n_terms):
     gap = clt.normal_gap(name, n_terms)
     dist = clt.get_distribution(name)
@@ -346,6 +346,36 @@ def test_plot_sum_histograms_and_means(name):
     assert_labelled(clt_plots.plot_sum_histograms(sums, name))
     means = {n: clt.sample_means(name, n, 500, rng=n) for n in (1, 4, 16)}
     assert_labelled(clt_plots.plot_means(means, name))
+
+
+@pytest.mark.parametrize("name", ["die", "biased coin"])
+@pytest.mark.parametrize("n_terms", [1, 16, 30, 64, 200])
+@pytest.mark.parametrize("standardized", [False, True])
+def test_lattice_histogram_bars_are_centred_on_values_and_hold_every_value(name, n_terms, standardized):
+    dist = clt.get_distribution(name)
+    sums = clt.sample_sums(name, n_terms, 20_000, rng=n_terms)
+    values, step = sums, dist.lattice_span
+    if standardized:
+        values, step = clt.standardize(sums, name, n_terms), step / (dist.std * np.sqrt(n_terms))
+    edges = clt_plots._lattice_edges(values, step)
+    assert edges.size - 1 <= 80
+    # Every value inside the bins, none on an edge: the largest one too.
+    assert edges[0] < values.min() and values.max() < edges[-1]
+    assert np.histogram(values, edges)[0].sum() == values.size
+    offsets = (edges - values.min()) / step
+    assert np.allclose(np.abs(offsets - np.round(offsets)), 0.5, atol=1e-6)
+    # Every full bar holds an odd number of values, so it is centred on one.
+    widths = np.round(np.diff(edges) / step).astype(int)
+    assert np.all(widths[:-1] == widths[0]) and widths[0] % 2 == 1 and 1 <= widths[-1] <= widths[0]
+    centres = (edges[:-2] + edges[1:-1]) / 2
+    k = (centres - values.min()) / step
+    assert np.allclose(k, np.round(k), atol=1e-6)
+    # The bars drawn are these.
+    fig, ax = matplotlib.pyplot.subplots()
+    clt_plots._histogram(ax, values, dist.lattice_span, scale=1.0 if not standardized else dist.std * np.sqrt(n_terms))
+    lefts = [patch.get_x() for patch in ax.patches]
+    np.testing.assert_allclose(lefts, edges[:-1], atol=1e-9)
+    matplotlib.pyplot.close(fig)
 
 
 def test_plot_ks_distances_and_gaps():

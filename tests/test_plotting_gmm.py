@@ -102,8 +102,8 @@ def test_heights_figure_pairs_each_recorded_group_with_its_component(order):
     fig = plots.plot_heights_mixture(heights, is_male, weights, means, sds, np.arange(140.0, 211.0, 2.54))
     right = fig.axes[1]
     texts = [t.get_text() for t in right.get_legend().get_texts()]
-    assert texts[0].startswith("recorded daughters") and texts[1] == "shorter component"
-    assert texts[2].startswith("recorded sons") and texts[3] == "taller component"
+    assert texts[0].startswith("recorded daughters") and texts[1] == "shorter component, weighted"
+    assert texts[2].startswith("recorded sons") and texts[3] == "taller component, weighted"
     daughters, sons = right.patches[0], right.patches[1]
     shorter, taller = right.get_lines()
     # The shorter curve peaks below the taller one and shares its colour with the daughters.

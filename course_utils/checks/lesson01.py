@@ -175,12 +175,15 @@ def exercise_3(kurtosis, constant):
             return wrong("`kurtosis` is the fourth central moment; divide it by sigma^4 and subtract 3.")
         return wrong("`kurtosis` is off: integrate (x - 1/2)^4 over [0, 1], divide by "
                      "sigma^4 = (1/12)^2 and subtract 3.")
-    # The positive maximum of (z^3 - 3z) phi(z), at z^2 = 3 + sqrt(6), is the smaller one.
+    # (z^3 - 3z) phi(z) is odd: over all z its largest value equals its largest absolute
+    # value (at z = -0.742), but on z >= 0 its largest value, at z^2 = 3 + sqrt(6)
+    # (z = 2.33), is the smaller positive bump.
     z_far = np.sqrt(3.0 + np.sqrt(6.0))
     signed_peak = (z_far**3 - 3.0 * z_far) * np.exp(-0.5 * z_far**2) / np.sqrt(2.0 * np.pi)
     if _close(constant, abs(expected_kurtosis) / 24.0 * signed_peak, 5e-3):
-        return wrong("`constant` takes the largest value of (z^3 - 3z) phi(z); the largest "
-                     "gap is the largest absolute value, on the side where it is negative.")
+        return wrong("`constant`: on z >= 0 you took the largest value of (z^3 - 3z) phi(z) "
+                     "(at z ~ 2.33); the largest gap is the largest absolute value, at "
+                     "z ~ 0.74, where the function is negative.")
     if _close(constant, abs(expected_kurtosis) * peak, 5e-3):
         return wrong("`constant` is missing the factor 1/24 of the correction term.")
     if not _close(constant, expected_constant, 5e-3):

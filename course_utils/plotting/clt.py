@@ -22,20 +22,31 @@ def _legend_below(fig, handles, labels, ncols: int) -> None:
     fig.legend(handles, labels, loc="lower center", ncols=ncols, bbox_to_anchor=(0.5, 0.0))
 
 
+def _lattice_edges(values: np.ndarray, step: float, max_bars: int = 80) -> np.ndarray:
+    """Bin edges for values on a lattice of span ``step``: each bar centred on a value.
+
+    One bar per possible value from ``values.min()`` to ``values.max()``. With more than
+    ``max_bars`` values, neighbours are merged k at a time with k odd, so that every full
+    bar is still centred on a value (an even k would put its edges on values); the last
+    bar is cut at ``values.max() + step / 2`` and may hold fewer values, so that no value
+    falls outside the bins.
+    """
+    low, high = float(values.min()), float(values.max())
+    n_values = round((high - low) / step) + 1
+    merge = max(1, int(np.ceil(n_values / max_bars)))
+    merge += 1 - merge % 2  # odd
+    edges = low - step / 2 + merge * step * np.arange(-(-n_values // merge) + 1)
+    edges[-1] = min(edges[-1], high + step / 2)
+    return edges
+
+
 def _histogram(ax, values: np.ndarray, lattice_span: float | None, scale: float = 1.0, **style) -> None:
-    """Density histogram; on a lattice one bar per possible value, centred on it.
+    """Density histogram; on a lattice bars centred on values (see ``_lattice_edges``).
 
     ``scale`` is the factor by which the values were divided (1 for raw sums), so that a
     lattice of span h becomes one of span h / scale.
     """
-    if lattice_span is None:
-        bins = 60
-    else:
-        step = lattice_span / scale
-        low, high = values.min(), values.max()
-        edges = np.arange(low - step / 2, high + step, step)
-        # More than ~80 bars are unreadable: merge neighbours (still centred on values).
-        bins = edges[:: max(1, int(np.ceil(edges.size / 80)))]
+    bins = 60 if lattice_span is None else _lattice_edges(values, lattice_span / scale)
     ax.hist(values, bins=bins, density=True, **style)
 
 

@@ -202,7 +202,7 @@ def plot_em_step(X, weights, means, covariances, responsibilities, history, iter
             exit_step = 1.0 - (history[1] - bottom) / (history[1] - history[0])
             right.annotate(f"start: {history[0]:.1f}", xy=(exit_step, bottom), xytext=(1.6, low - 1.3 * margin),
                            va="center", fontsize=9, arrowprops={"arrowstyle": "->", "color": "0.4"})
-    right.set(xlabel="EM iteration", ylabel=r"total log-likelihood $\ln p(X \mid \theta)$",
+    right.set(xlabel="EM iteration", ylabel=r"total log-likelihood $\ln p(X \mid \theta)$ (nats)",
               title=f"log-likelihood {history[iteration]:.3f}: it never falls")
     right.legend(loc="lower right", fontsize=9)
     return fig
@@ -228,7 +228,7 @@ def plot_log_likelihood_runs(histories, labels, title: str = "EM from different 
         history = np.asarray(history, dtype=float)
         ax.plot(np.arange(1, history.size + 1), history, color=PALETTE[index % len(PALETTE)],
                 ls=styles[index % len(styles)], lw=2, label=label)
-    ax.set(xlabel="EM iteration", ylabel="total log-likelihood", title=title)
+    ax.set(xlabel="EM iteration", ylabel="total log-likelihood (nats)", title=title)
     ax.legend(fontsize=9, loc="lower right")
     return fig
 
@@ -253,7 +253,7 @@ def plot_singularity(sigmas, log_likelihoods, reg_sigma: float) -> plt.Figure:
     ax.axvline(reg_sigma, color=PALETTE[0], ls="--", label=r"floor $\sqrt{\mathrm{reg\_covar}}$")
     ax.invert_xaxis()
     ax.set(xlabel=r"standard deviation $\sigma$ of the collapsing component (data units)",
-           ylabel="total log-likelihood", title="The singularity: the likelihood grows without bound")
+           ylabel="total log-likelihood (nats)", title="The singularity: the likelihood grows without bound")
     ax.legend(fontsize=9, loc="upper left")
     return fig
 
@@ -299,7 +299,7 @@ def plot_heights_mixture(heights, is_male, weights, means, sds, bins) -> plt.Fig
     for j, (group, sex) in enumerate(((~is_male, "recorded daughters"), (is_male, "recorded sons"))):
         *_, patches = right.hist(heights[group], bins=bins, histtype="step", lw=2, color=PALETTE[j],
                                  weights=np.full(group.sum(), scale), label=f"{sex} (n = {group.sum()})")
-        (line,) = right.plot(grid, weighted[j], color=PALETTE[j], lw=2, ls="--", label=names[j])
+        (line,) = right.plot(grid, weighted[j], color=PALETTE[j], lw=2, ls="--", label=f"{names[j]}, weighted")
         handles += [patches[0], line]
     right.set(xlabel="height (cm)", title="Each component against its recorded group")
     right.legend(handles=handles, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
