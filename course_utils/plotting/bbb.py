@@ -55,15 +55,19 @@ def plot_predictions(X, y, grid, mean, std, function_samples, map_curve, *, n_cu
         ax.set_xlabel("input x (dimensionless)")
         ax.set_xlim(x.min(), x.max())
     left.set_ylabel("output y (dimensionless)")
-    low, high = np.min(y), np.max(y)
-    pad = high - low
-    left.set_ylim(low - 1.2 * pad, high + 1.2 * pad)
+    # the whole ±2 std band and every drawn curve stay inside the axes
+    drawn = np.concatenate([mean - 2 * std, mean + 2 * std, np.ravel(function_samples[:n_curves]), y,
+                            np.ravel(map_curve)])
+    low, high = np.min(drawn), np.max(drawn)
+    pad = 0.05 * (high - low)
+    left.set_ylim(low - pad, high + pad)
     left.legend(loc="upper left", fontsize=9)
     right.legend(loc="upper left", fontsize=9)
     return fig
 
 
-def plot_predictive_std(grid, stds: dict, X, noise_std: float | None = None):
+def plot_predictive_std(grid, stds: dict, X, noise_std: float | None = None, *,
+                        title: str = "Predictive spread against the input"):
     """Predictive standard deviation against the input for one or more models.
 
     Parameters
@@ -74,6 +78,7 @@ def plot_predictive_std(grid, stds: dict, X, noise_std: float | None = None):
         Training inputs (their range is shaded).
     noise_std : float, optional
         Drawn as a horizontal reference line.
+    title : str, optional
 
     Returns
     -------
@@ -90,7 +95,7 @@ def plot_predictive_std(grid, stds: dict, X, noise_std: float | None = None):
     ax.set_yscale("log")
     ax.set_xlabel("input x (dimensionless)")
     ax.set_ylabel("predictive std (log scale)")
-    ax.set_title("Uncertainty grows away from the data")
+    ax.set_title(title)
     ax.legend(fontsize=9)
     return fig
 
