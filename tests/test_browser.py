@@ -491,6 +491,36 @@ def change_control(cell) -> str:
     return f"dropdown {options[index]!r} -> {options[(index + 1) % len(options)]!r}"
 
 
+# First, while the server's workspace is as new as a learner's on a first start.
+def test_make_lab_opens_the_contents_page_whose_links_open_lessons_and_the_glossary(browser, lab, screenshot_dir):
+    """What `make lab` shows first: the contents page, rendered, with no pop-up over it;
+    its links open a lesson as a notebook and the glossary rendered."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto(f"{lab.url}/?{urllib.parse.urlencode({'token': lab.token})}")
+        contents = page.locator(".jp-RenderedMarkdown", has_text="How to work through a lesson")
+        contents.wait_for()
+        assert "/lab/tree/contents.md" in page.url
+        time.sleep(3)  # JupyterLab's news question would appear within a second or two
+        assert page.get_by_text("official Jupyter news").count() == 0, "the news pop-up is shown"
+        page.screenshot(path=str(screenshot_dir / "contents.png"))
+
+        contents.get_by_role("link", name="Gaussian mixtures and EM").click()
+        page.locator(".lm-TabBar-tab.jp-mod-current", has_text="04_gaussian_mixtures_em").wait_for()
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for()
+
+        page.locator(".lm-TabBar-tab", has_text="contents.md").click()
+        contents.get_by_role("link", name="glossary").click()
+        page.locator(".jp-RenderedMarkdown", has_text="first used").wait_for()
+        assert "glossary.md" in page.locator(".lm-TabBar-tab.jp-mod-current").inner_text()
+    finally:
+        context.close()
+        for session in lab.api("/api/sessions"):
+            lab.api(f"/api/sessions/{session['id']}", method="DELETE")
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_and_explore_widgets_respond(name, lessons, lab, screenshot_dir):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -554,33 +584,3 @@ def test_notebook_runs_and_explore_widgets_respond(name, lessons, lab, screensho
         page.screenshot(path=str(screenshot))
         print(f"screenshot of {name}: {screenshot}")
         lessons.close(name)
-
-
-def test_make_lab_opens_the_contents_page_whose_links_open_lessons_and_the_glossary(browser, lab, screenshot_dir):
-    """What `make lab` shows first: the contents page, rendered, with no pop-up over it;
-    its links open a lesson as a notebook and the glossary rendered."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        page.goto(f"{lab.url}/?{urllib.parse.urlencode({'token': lab.token})}")
-        contents = page.locator(".jp-RenderedMarkdown", has_text="How to work through a lesson")
-        contents.wait_for()
-        assert "/lab/tree/contents.md" in page.url
-        time.sleep(3)  # JupyterLab's news question would appear within a second or two
-        assert page.get_by_text("official Jupyter news").count() == 0, "the news pop-up is shown"
-        page.screenshot(path=str(screenshot_dir / "contents.png"))
-
-        contents.get_by_role("link", name="Gaussian mixtures and EM").click()
-        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
-        tab = page.locator(".lm-TabBar-tab.jp-mod-current").inner_text()
-        assert "04_gaussian_mixtures_em" in tab, f"the link opened {tab!r}"
-
-        page.locator(".lm-TabBar-tab", has_text="contents.md").click()
-        contents.get_by_role("link", name="glossary").click()
-        page.locator(".jp-RenderedMarkdown", has_text="first used").wait_for()
-        assert "glossary.md" in page.locator(".lm-TabBar-tab.jp-mod-current").inner_text()
-    finally:
-        context.close()
-        for session in lab.api("/api/sessions"):
-            lab.api(f"/api/sessions/{session['id']}", method="DELETE")
