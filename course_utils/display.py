@@ -40,7 +40,9 @@ def collapsed_output_bundle(text: str, images: list[tuple[bytes, dict]]) -> dict
     body = "".join(parts) or "<p>(the worked solution prints nothing)</p>"
     return {
         "text/plain": SOLUTION_SUMMARY,
-        "text/html": f"<details><summary>{SOLUTION_SUMMARY}</summary>{body}</details>",
+        # The line break keeps the answer off the first line, which is all that JupyterLab
+        # shows of an output whose cell is collapsed.
+        "text/html": f"<details><summary>{SOLUTION_SUMMARY}</summary>\n{body}</details>",
     }
 
 

@@ -41,5 +41,5 @@ def test_as_number_names_the_problem(bad, words):
 
 
 def test_html_line_carries_a_mark_besides_the_colour_and_escapes_the_message():
-    line = fb.wrong("a < b")._repr_html_()
-    assert "✘ Not yet" in line and "a &lt; b" in line
+    line = fb.wrong("a < b: look at `mean`")._repr_html_()
+    assert "✘ Not yet" in line and "a &lt; b" in line and "<code>mean</code>" in line

@@ -57,6 +57,7 @@ def test_collapsed_output_bundle_escapes_text_and_embeds_figures():
     page = bundle["text/html"]
     assert page.startswith("<details><summary>") and "<details open" not in page
     assert "a &lt; b" in page and 'src="data:image/png;base64,iVBORw==' in page and 'width="10"' in page
+    assert "a &lt; b" not in page.splitlines()[0]  # JupyterLab shows the first line of a collapsed output
 
 
 def test_a_worked_solution_keeps_its_output_collapsed_and_the_next_cell_is_untouched():

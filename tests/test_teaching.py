@@ -156,6 +156,17 @@ def test_student_edition_has_every_lesson_and_no_solution(student_edition):
     assert (student_edition / "contents.md").is_file() and (student_edition / "glossary.md").is_file()
 
 
+def test_student_edition_does_not_speak_of_solutions_it_lacks_or_to_the_teacher(student_edition):
+    texts = [(student_edition / "contents.md").read_text(encoding="utf-8")]
+    for path in student_edition.glob("*.ipynb"):
+        texts += [cell.source for cell in read(path).cells if cell.cell_type == "markdown"]
+    for text in texts:
+        assert "<!-- solutions -->" not in text and "<!-- teachers -->" not in text
+        assert "worked solution" not in text.lower() and "teaching from the course" not in text.lower()
+    full = (ROOT / "notebooks" / "contents.md").read_text(encoding="utf-8")
+    assert "<!-- solutions -->" in full and "<!-- teachers -->" in full  # the full edition keeps them
+
+
 @pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
 def test_student_edition_still_executes(student_edition, name):
     from nbclient import NotebookClient
@@ -262,6 +273,13 @@ def test_every_link_of_the_site_resolves_and_figures_are_embedded(site):
         if page.stem[:2].isdigit():
             assert collector.images, f"{page.name} shows no figure"
             assert "index.html" in collector.links
+
+
+def test_site_shows_no_worked_solution_code(site):
+    for path in NOTEBOOKS:
+        text = (site / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert "Worked solution: open it" not in text, f"{path.stem}.html shows a worked solution's code"
+        assert "Output of the worked solution" in text
 
 
 def test_site_navigation_chains_the_lessons(site):

@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters.markdown import markdown2html
+from nbconvert.preprocessors import TagRemovePreprocessor
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
@@ -81,6 +82,9 @@ def build_site(output_dir: Path, notebook_dir: Path = ROOT / "notebooks") -> lis
     notebooks = [nbformat.read(path, as_version=4) for path in sources]
     pages = [(path.stem + ".html", lesson_title(nb)) for path, nb in zip(sources, notebooks)]
     exporter = HTMLExporter(template_name="lab")
+    # A page cannot collapse code as JupyterLab does: the worked solutions' code is left out
+    # (their output is already a closed <details>), so a published site gives nothing away.
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"solution"}), enabled=True)
     written = []
     for index, ((name, title), notebook) in enumerate(zip(pages, notebooks)):
         notebook.metadata["title"] = title

@@ -11,22 +11,34 @@ the folder.
 from __future__ import annotations
 
 import argparse
-import shutil
+import re
 from pathlib import Path
 
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION_TAG = "solution"
+# Markdown that speaks of the worked solutions or to the teacher, marked in the lessons and
+# the contents page as <!-- solutions -->...<!-- /solutions --> (or teachers): removed here.
+FULL_EDITION_ONLY = re.compile(r"<!-- (solutions|teachers) -->.*?<!-- /\1 -->", re.DOTALL)
 
 
 def is_solution(cell) -> bool:
     return SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
 
 
+def for_students(markdown: str) -> str:
+    """``markdown`` without the passages marked as for the full edition only."""
+    return FULL_EDITION_ONLY.sub("", markdown)
+
+
 def strip_solutions(notebook):
-    """Return ``notebook`` without its solution cells (the notebook is modified in place)."""
+    """Return ``notebook`` without its solution cells and without the Markdown that speaks of
+    them (the notebook is modified in place)."""
     notebook.cells = [cell for cell in notebook.cells if not is_solution(cell)]
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = for_students(cell.source)
     return notebook
 
 
@@ -40,7 +52,8 @@ def write_student_edition(output_dir: Path, notebook_dir: Path = ROOT / "noteboo
         nbformat.write(notebook, target)
         written.append(target)
     for extra in sorted(notebook_dir.glob("*.md")):
-        shutil.copy(extra, output_dir / extra.name)
+        text = for_students(extra.read_text(encoding="utf-8"))
+        (output_dir / extra.name).write_text(text, encoding="utf-8")
     return written
 
 

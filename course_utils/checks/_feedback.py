@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import html
 import numbers
+import re
 
 import numpy as np
 
@@ -46,8 +47,13 @@ class Feedback:
         mark = html.escape(self.mark)
         return (
             f'<div style="border-left: 4px solid {colour}; padding: 0.2em 0.6em;">'
-            f'<strong style="color: {colour};">{mark}:</strong> {html.escape(self.message)}</div>'
+            f'<strong style="color: {colour};">{mark}:</strong> {_code_spans(self.message)}</div>'
         )
+
+
+def _code_spans(message: str) -> str:
+    """``message`` as HTML, with its `backticked` names set as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(message))
 
 
 class BadAnswer(Exception):

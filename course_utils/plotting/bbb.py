@@ -96,7 +96,7 @@ def plot_predictive_std(grid, stds: dict, X, noise_std: float | None = None, *,
     ax.set_xlabel("input x (dimensionless)")
     ax.set_ylabel("predictive std (log scale)")
     ax.set_title(title)
-    ax.legend(fontsize=9)
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside: no curve hidden
     return fig
 
 
@@ -302,13 +302,13 @@ def plot_reliability(calibrations: dict):
     n = len(calibrations)
     fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 0.4, 4.7), sharey=True, squeeze=False,
                              layout="constrained")
-    for index, (ax, (label, result)) in enumerate(zip(axes[0], calibrations.items())):
+    for ax, (label, result) in zip(axes[0], calibrations.items()):
         edges = np.asarray(result.bin_edges)
         width = np.diff(edges)
         filled = np.asarray(result.counts) > 0
-        color = PALETTE[index % 6]
+        # One colour for the bars of every panel: the shared legend below stands for all.
         ax.bar(edges[:-1][filled], np.asarray(result.accuracy)[filled], width=width[filled], align="edge",
-               color=color, alpha=0.75, edgecolor="white", label="accuracy in the bin")
+               color=PALETTE[0], alpha=0.75, edgecolor="white", label="accuracy in the bin")
         ax.plot(np.asarray(result.confidence)[filled], np.asarray(result.confidence)[filled], "D", ms=4,
                 color="black", label="mean confidence in the bin")
         ax.plot([0, 1], [0, 1], ":", color="0.3", lw=1.2, label="perfect calibration")

@@ -338,7 +338,7 @@ def plot_model_choice(n_components, bic, held_out, collapsed_bic=None) -> plt.Fi
                   label="a fit with a collapsed component")
     left.set(xlabel="number of components K", ylabel="BIC (lower is better)", title="BIC against K",
              xticks=ks)
-    left.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
+    left.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=1)
     right.plot(ks, held_out, color=PALETTE[2], marker="o", lw=2, label="2-fold cross-validation")
     top = int(np.argmax(held_out))
     right.plot(ks[top], held_out[top], marker="o", ms=14, mfc="none", mec=PALETTE[5], mew=2, ls="none",
