@@ -1,6 +1,12 @@
 """Shared pytest hooks for the course's tests."""
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (CI included): a failure found once is
+# found again, and a run never fails by the luck of the draw.
+settings.register_profile("course", derandomize=True)
+settings.load_profile("course")
 
 # Folders of screenshots taken by tests/test_browser.py, listed at the end of the run.
 SCREENSHOT_DIRS = pytest.StashKey[list]()
