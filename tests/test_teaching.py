@@ -227,6 +227,8 @@ def test_make_lab_serves_the_notebooks_opens_the_contents_and_runs_as_root():
     assert "--LabApp.default_url=/lab/tree/contents.md" in command
     assert "--allow-root" in command and command[-1] == "--no-browser"
     assert "--allow-root" not in lab.lab_command([], as_root=False)
+    student = lab.lab_command([], as_root=False, notebook_dir=ROOT / "student_edition")
+    assert f"--ServerApp.root_dir={ROOT / 'student_edition'}" in student
     settings = json.loads((lab.SETTINGS / "overrides.json").read_text(encoding="utf-8"))
     assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     assert settings["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == "Markdown Preview"

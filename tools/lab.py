@@ -1,6 +1,6 @@
 """Open the course in JupyterLab on its contents page: what `make lab` runs.
 
-Usage: python tools/lab.py [JUPYTERLAB OPTIONS...]
+Usage: python tools/lab.py [--folder DIR] [JUPYTERLAB OPTIONS...]
 
 JupyterLab serves the folder ``notebooks/`` and opens ``contents.md`` first. The course's
 defaults (tools/jupyterlab-settings/overrides.json) open Markdown files such as the
@@ -8,10 +8,12 @@ glossary rendered and turn off JupyterLab's news and update pop-up; a learner ca
 change both in *Settings*. As root (a container, a classroom VM) JupyterLab refuses to
 start unless told that this is intended, so the launcher says so. Any further options go
 to JupyterLab, e.g. ``--ip=0.0.0.0 --no-browser`` to reach it from another machine.
+``--folder student_edition`` serves the student edition (``make student``) instead.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -42,7 +44,14 @@ def lab_command(extra: list[str], *, as_root: bool, notebook_dir: Path = NOTEBOO
 
 
 def main() -> int:
-    return subprocess.call(lab_command(sys.argv[1:], as_root=running_as_root()))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folder", type=Path, default=NOTEBOOKS,
+                        help="the folder to serve: notebooks/ (default) or a student edition")
+    args, extra = parser.parse_known_args()
+    folder = args.folder.resolve()
+    if not (folder / CONTENTS).is_file():
+        parser.error(f"--folder must hold the course's {CONTENTS}; {folder} does not")
+    return subprocess.call(lab_command(extra, as_root=running_as_root(), notebook_dir=folder))
 
 
 if __name__ == "__main__":
