@@ -43,3 +43,11 @@ def test_as_number_names_the_problem(bad, words):
 def test_html_line_carries_a_mark_besides_the_colour_and_escapes_the_message():
     line = fb.wrong("a < b: look at `mean`")._repr_html_()
     assert "✘ Not yet" in line and "a &lt; b" in line and "<code>mean</code>" in line
+
+
+def test_as_array_can_allow_nan_as_a_missing_value_but_never_inf():
+    assert np.isnan(fb.as_array([1.0, np.nan], "x", (2,), allow_nan=True)[1])
+    with pytest.raises(fb.BadAnswer, match="only NaN may mark a missing value"):
+        fb.as_array([1.0, np.inf], "x", (2,), allow_nan=True)
+    with pytest.raises(fb.BadAnswer, match="NaN or inf"):
+        fb.as_array([1.0, np.nan], "x", (2,))

@@ -119,9 +119,10 @@ def as_number(value, name: str) -> float:
     return value
 
 
-def as_array(value, name: str, shape: tuple) -> np.ndarray:
+def as_array(value, name: str, shape: tuple, *, allow_nan: bool = False) -> np.ndarray:
     """``value`` as a finite float array of ``shape`` (``None`` entries match any length).
 
+    With ``allow_nan``, NaN (a missing value) may stand in any entry; inf never may.
     Raises :class:`BadAnswer` naming the expected shape and what came instead.
     """
     expected = "(" + ", ".join("any" if n is None else str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
@@ -136,6 +137,8 @@ def as_array(value, name: str, shape: tuple) -> np.ndarray:
         ) from None
     if array.ndim != len(shape) or any(n is not None and n != m for n, m in zip(shape, array.shape)):
         raise BadAnswer(f"`{name}` should have shape {expected}; got shape {array.shape}.")
-    if not np.all(np.isfinite(array)):
+    if allow_nan and np.isinf(array).any():
+        raise BadAnswer(f"`{name}` contains inf; only NaN may mark a missing value.")
+    if not allow_nan and not np.all(np.isfinite(array)):
         raise BadAnswer(f"`{name}` contains NaN or inf; every entry should be a finite number.")
     return array

@@ -149,26 +149,11 @@ def exercise_3(responsibilities, gap):
 
 def _as_lesson_observed(observed) -> np.ndarray:
     heights = load_father_son()
-    observed = _as_array_allowing_nan(observed, "observed", heights.shape)
+    observed = as_array(observed, "observed", heights.shape, allow_nan=True)
     hidden = np.isnan(observed[:, 1])
     if np.isnan(observed[:, 0]).any() or not hidden.any() or not np.array_equal(observed[~hidden], heights[~hidden]):
         raise BadAnswer("`observed` should be the lesson's father-son heights with NaN for the hidden sons.")
     return observed
-
-
-def _as_array_allowing_nan(value, name: str, shape: tuple) -> np.ndarray:
-    """Like :func:`as_array`, but NaN (a missing value) is allowed; inf is not."""
-    if value is None or isinstance(value, (str, bytes, dict, set)):
-        raise BadAnswer(f"`{name}` should be an array of shape {shape}; got {type(value).__name__}.")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise BadAnswer(f"`{name}` should be an array of numbers of shape {shape}.") from None
-    if array.shape != tuple(shape):
-        raise BadAnswer(f"`{name}` should have shape {tuple(shape)}; got shape {array.shape}.")
-    if np.isinf(array).any():
-        raise BadAnswer(f"`{name}` contains inf; only NaN may mark a missing value.")
-    return array
 
 
 @self_check
