@@ -1,5 +1,8 @@
 """Shared pytest hooks for the course's tests."""
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 from hypothesis import settings
 
@@ -7,6 +10,15 @@ from hypothesis import settings
 # found again, and a run never fails by the luck of the draw.
 settings.register_profile("course", derandomize=True)
 settings.load_profile("course")
+
+def load_module(name: str, path: Path):
+    """The Python file at ``path`` imported as a module named ``name`` (tools/ and the test
+    modules are not packages)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 # Folders of screenshots taken by tests/test_browser.py, listed at the end of the run.
 SCREENSHOT_DIRS = pytest.StashKey[list]()

@@ -16,7 +16,6 @@ Deselect it with ``python -m pytest -m "not browser"``.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import secrets
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import SCREENSHOT_DIRS
+from conftest import SCREENSHOT_DIRS, load_module
 
 pytestmark = pytest.mark.browser
 
@@ -40,14 +39,7 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lab_tool = _load("lab_tool", ROOT / "tools" / "lab.py")
+lab_tool = load_module("lab_tool", ROOT / "tools" / "lab.py")
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Without the background-networking flags Chromium keeps dialling Google's hosts, which a
@@ -258,7 +250,7 @@ def browser_exercise(name: str) -> dict | None:
     path = ROOT / "tests" / f"test_checks_lesson{name[:2]}.py"
     if not path.is_file():
         return None
-    return getattr(_load(f"checks_{name[:2]}", path), "BROWSER_EXERCISE", None)
+    return getattr(load_module(f"checks_{name[:2]}", path), "BROWSER_EXERCISE", None)
 
 
 def answer_cell_index(cells: list[dict], exercise: int) -> int:
