@@ -279,6 +279,9 @@ def test_site_shows_no_worked_solution_code(site):
         text = (site / f"{path.stem}.html").read_text(encoding="utf-8")
         assert "Worked solution: open it" not in text, f"{path.stem}.html shows a worked solution's code"
         assert "Output of the worked solution" in text
+        written = sum("<summary>Answer</summary>" in cell.source for cell in read(path).cells
+                      if cell.cell_type == "markdown")
+        assert text.count("<summary>Answer</summary>") == written, f"{path.stem}.html lost a written answer"
 
 
 def test_site_navigation_chains_the_lessons(site):

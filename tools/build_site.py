@@ -23,6 +23,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
+SOLUTION_CODE = "solution-code"  # added here to the code cells of worked solutions
 COURSE_TITLE = "Latent-variable models and approximate Bayesian inference"
 
 NAV_STYLE = (
@@ -83,11 +84,15 @@ def build_site(output_dir: Path, notebook_dir: Path = ROOT / "notebooks") -> lis
     pages = [(path.stem + ".html", lesson_title(nb)) for path, nb in zip(sources, notebooks)]
     exporter = HTMLExporter(template_name="lab")
     # A page cannot collapse code as JupyterLab does: the worked solutions' code is left out
-    # (their output is already a closed <details>), so a published site gives nothing away.
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"solution"}), enabled=True)
+    # (their output is already a closed <details>, as are the written answers, which stay),
+    # so a published site gives nothing away.
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={SOLUTION_CODE}), enabled=True)
     written = []
     for index, ((name, title), notebook) in enumerate(zip(pages, notebooks)):
         notebook.metadata["title"] = title
+        for cell in notebook.cells:
+            if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
+                cell.metadata["tags"] = [*cell.metadata["tags"], SOLUTION_CODE]
         body, _ = exporter.from_notebook_node(notebook)
         path = output_dir / name
         path.write_text(add_navigation(rewrite_links(body), nav_bar(pages, index)), encoding="utf-8")

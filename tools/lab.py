@@ -51,7 +51,11 @@ def main() -> int:
     folder = args.folder.resolve()
     if not (folder / CONTENTS).is_file():
         parser.error(f"--folder must hold the course's {CONTENTS}; {folder} does not")
-    return subprocess.call(lab_command(extra, as_root=running_as_root(), notebook_dir=folder))
+    command = lab_command(extra, as_root=running_as_root(), notebook_dir=folder)
+    if os.name == "posix":
+        # Become JupyterLab, so that stopping this process stops the server.
+        os.execv(command[0], command)
+    return subprocess.call(command)
 
 
 if __name__ == "__main__":
