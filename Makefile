@@ -36,7 +36,7 @@ site: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[test,reference]"
+	$(BIN)/python -m pip install -e ".[test,reference,teach]"
 	touch $(STAMP)
 
 clean:

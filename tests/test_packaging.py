@@ -34,12 +34,13 @@ def pyproject_requirements() -> dict[str, str]:
 
 
 def conda_requirements() -> dict[str, str]:
-    """The top-level conda dependencies (the simple list format this file uses)."""
+    """The conda dependencies (the simple list format this file uses), with the packages its
+    `pip:` section installs because conda-forge lacks them (not its options or `-e .`)."""
     lines = (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
     start = lines.index("dependencies:") + 1
     packages = {}
     for line in lines[start:]:
-        item = re.match(r"^  - (\S.*)$", line)
+        item = re.match(r"^  - (\S.*)$", line) or re.match(r"^      - ([A-Za-z]\S*)$", line)
         if item and item.group(1) != "pip:" and item.group(1) != "pip":
             name, spec = parse(item.group(1))
             packages[name] = spec
