@@ -1,5 +1,6 @@
 """The lessons as a lecturer and a reader without Python use them: structure, slides,
-the student edition (tools/student_edition.py) and the static site (tools/build_site.py)."""
+the student edition (tools/student_edition.py) and the static site (tools/build_site.py;
+tests/test_site.py opens it in a browser)."""
 
 import html.parser
 import json
@@ -232,16 +233,37 @@ def test_make_lab_serves_the_notebooks_opens_the_contents_and_runs_as_root():
 
 
 class LinkCollector(html.parser.HTMLParser):
+    """Every address a page links to or loads (a, link, script, img), and its level-1 heading."""
+
     def __init__(self):
         super().__init__()
-        self.links, self.images = [], []
+        self.links, self.loads, self.images = [], [], []
+        self.heading, self._in_heading = "", False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+        if tag == "link" and attrs.get("href"):
+            self.loads.append(attrs["href"])
+        if tag in {"script", "img"} and attrs.get("src"):
+            self.loads.append(attrs["src"])
         if tag == "img" and attrs.get("src"):
             self.images.append(attrs["src"])
+        self._in_heading = self._in_heading or (tag == "h1" and not self.heading)
+
+    def handle_endtag(self, tag):
+        self._in_heading = self._in_heading and tag != "h1"
+
+    def handle_data(self, data):
+        if self._in_heading:
+            self.heading += data
+
+
+def collected(page: Path) -> LinkCollector:
+    collector = LinkCollector()
+    collector.feed(page.read_text(encoding="utf-8"))
+    return collector
 
 
 @pytest.fixture(scope="module")
@@ -251,48 +273,89 @@ def site(tmp_path_factory):
     return output
 
 
+def site_titles() -> dict[str, str]:
+    """The one form of each lesson's title, "04 · Gaussian mixtures and EM", from the contents table."""
+    contents = (ROOT / "notebooks" / "contents.md").read_text(encoding="utf-8")
+    return load_tool("build_site").lesson_titles(contents)
+
+
 def test_site_has_a_page_per_lesson_an_index_and_the_glossary(site):
     for path in NOTEBOOKS:
         assert (site / f"{path.stem}.html").is_file()
     assert (site / "index.html").is_file() and (site / "glossary.html").is_file()
 
 
-def test_every_link_of_the_site_resolves_and_figures_are_embedded(site):
+def test_every_link_of_the_site_resolves_and_nothing_is_loaded_from_the_web(site):
     pages = sorted(site.glob("*.html"))
     for page in pages:
-        collector = LinkCollector()
-        collector.feed(page.read_text(encoding="utf-8"))
-        for href in collector.links:
-            if re.match(r"^(https?:|mailto:|#)", href):
-                continue
-            target = href.split("#")[0]
-            assert (site / target).is_file(), f"{page.name} links to missing {href}"
-        for src in collector.images:
-            assert src.startswith("data:image/"), f"{page.name} has a non-embedded image {src[:60]}"
+        collector = collected(page)
+        for address in collector.links + collector.loads:
+            if re.match(r"^(https?:|mailto:)", address) and address in collector.links:
+                continue  # a link the reader may follow, not something the page loads
+            if address.startswith("data:"):
+                continue  # embedded in the page
+            assert not re.match(r"^([a-z]+:)?//", address), f"{page.name} loads {address} from the web"
+            target = address.split("#")[0].split("?")[0]
+            assert not target or (site / target).is_file(), f"{page.name} links to missing {address}"
         if page.stem[:2].isdigit():
             assert collector.images, f"{page.name} shows no figure"
             assert "index.html" in collector.links
+    mathjax = site / "_static" / "mathjax" / "tex-chtml.js"
+    assert mathjax.is_file(), "MathJax is not copied into the site"
+    lesson = (site / f"{NOTEBOOKS[0].stem}.html").read_text(encoding="utf-8")
+    assert 'src="_static/mathjax/tex-chtml.js' in lesson
 
 
-def test_site_shows_no_worked_solution_code(site):
+def test_site_collapses_worked_solution_code_and_keeps_every_answer(site):
     for path in NOTEBOOKS:
         text = (site / f"{path.stem}.html").read_text(encoding="utf-8")
-        assert "Worked solution: open it" not in text, f"{path.stem}.html shows a worked solution's code"
-        assert "Output of the worked solution" in text
-        written = sum("<summary>Answer</summary>" in cell.source for cell in read(path).cells
+        notebook = read(path)
+        code = [c for c in notebook.cells if c.cell_type == "code" and "solution" in tags(c)]
+        # myst-nb puts a cell tagged hide-input inside a closed <details> with this class.
+        collapsed = re.findall(r'<details class="[^"]*\bhide above-input">(.*?)</details>', text, re.DOTALL)
+        assert len(collapsed) == len(code), f"{path.stem}.html: {len(collapsed)} collapsed cells for {len(code)}"
+        for cell, shown in zip(code, collapsed):
+            first = html.escape(cell.source.splitlines()[0], quote=False).split("#", 1)[1].strip()
+            assert first in re.sub(r"<[^>]+>", "", shown), f"{path.stem}.html: {first!r} is not collapsed"
+        assert "<details open" not in text
+        assert text.count("<summary>Output of the worked solution") == len(code)
+        written = sum("<summary>Answer</summary>" in cell.source for cell in notebook.cells
                       if cell.cell_type == "markdown")
         assert text.count("<summary>Answer</summary>") == written, f"{path.stem}.html lost a written answer"
 
 
-def test_site_navigation_chains_the_lessons(site):
-    for index, path in enumerate(NOTEBOOKS):
+def test_site_shows_the_explore_line_and_loads_no_widget_code(site):
+    for path in NOTEBOOKS:
         text = (site / f"{path.stem}.html").read_text(encoding="utf-8")
-        nav = re.search(r'<nav class="course-nav">(.*?)</nav>', text).group(1)
-        if index > 0:
-            assert f'href="{NOTEBOOKS[index - 1].stem}.html"' in nav
-        if index + 1 < len(NOTEBOOKS):
-            assert f'href="{NOTEBOOKS[index + 1].stem}.html"' in nav
+        explore = sum(1 for c in read(path).cells if c.cell_type == "code" and "widgets.explore(" in c.source)
+        assert text.count("need a running kernel") >= explore
+        assert "application/vnd.jupyter.widget" not in text, f"{path.stem}.html keeps widget state or views"
+        assert "require.js" not in text and "@jupyter-widgets" not in text
 
+
+def test_site_titles_each_lesson_in_one_form_and_chains_the_lessons(site):
+    titles = site_titles()
+    index = collected(site / "index.html")
+    assert len(titles) == len(NOTEBOOKS)
+    for number, path in enumerate(NOTEBOOKS):
+        title = titles[path.stem]
+        assert re.fullmatch(r"\d\d · \S.*", title), title
+        text = (site / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert collected(site / f"{path.stem}.html").heading.strip().rstrip("#").strip() == title
+        assert f"<title>{html.escape(title, quote=False)} &#8212;" in text
+        assert f'href="{path.stem}.html">{html.escape(title, quote=False)}</a>' in (site / "index.html").read_text(
+            encoding="utf-8"), f"the contents page does not list {title!r}"
+        assert f"{path.stem}.html" in index.links
+        footer = re.search(r'<div class="prev-next-area">(.*?)</div>\s*</footer>', text, re.DOTALL).group(1)
+        previous = NOTEBOOKS[number - 1].stem if number else "index"
+        following = NOTEBOOKS[number + 1].stem if number + 1 < len(NOTEBOOKS) else "glossary"
+        assert re.search(rf'class="left-prev"\s+href="{previous}\.html"', footer), f"{path.stem}: previous"
+        assert re.search(rf'class="right-next"\s+href="{following}\.html"', footer), f"{path.stem}: next"
+        for other, other_title in titles.items():
+            # Links between lessons and the navigation use the same form.
+            for shown in re.findall(rf'href="{other}\.html(?:#[^"]*)?"[^>]*>(?:\s*<[^>]+>)*\s*([^<]+)', text):
+                if re.match(r"\d\d\b", shown.strip()):
+                    assert shown.strip() == other_title, f"{path.stem}.html names {other} {shown.strip()!r}"
 
 
 def glossary_rows() -> list[tuple[str, str]]:

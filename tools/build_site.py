@@ -1,123 +1,149 @@
-"""Export the executed lessons to a static HTML site that reads offline.
+"""Build the course's static site with Sphinx, myst-nb and the book theme; it reads offline.
 
-Usage: python tools/build_site.py OUTPUT_DIR
+Usage: python tools/build_site.py OUTPUT_DIR [--builder BUILDER]
 
-Each lesson becomes ``NN_name.html`` with its stored outputs (figures are embedded as
-data URIs), a navigation bar (contents, previous, next) at the top and bottom, and links
-between lessons pointing at the HTML pages. ``index.html`` is the contents page
-(``notebooks/contents.md``) and ``glossary.html`` holds the glossary. Formulas are typeset
-by MathJax, which the browser loads from the web; offline they show as their LaTeX source.
+The Sphinx configuration is ``tools/site/conf.py``. Sphinx reads a prepared copy of
+``notebooks/`` (the notebooks themselves are left alone and never executed):
+
+- ``contents.md`` becomes ``index.md``, the root page, with a hidden table of contents
+  that chains the lessons and the glossary (previous/next links come from it);
+- every lesson is titled ``NN · Title`` everywhere (page heading, navigation, contents,
+  links between lessons), with the title given in the contents table; the heading the
+  notebook opens with stays below it as a subtitle, and the hand-written navigation lines
+  of the notebooks are left out, since the theme draws its own;
+- the code of every worked solution (code cells tagged ``solution``) gets the tag
+  ``hide-input``, so it is collapsed behind a toggle, as its output already is.
+
+``--builder gettext`` writes the message catalogues a translated edition starts from.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import re
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.filters.markdown import markdown2html
-from nbconvert.preprocessors import TagRemovePreprocessor
 
 ROOT = Path(__file__).resolve().parent.parent
+CONF_DIR = ROOT / "tools" / "site"
 LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
-SOLUTION_CODE = "solution-code"  # added here to the code cells of worked solutions
-COURSE_TITLE = "Latent-variable models and approximate Bayesian inference"
-
-NAV_STYLE = (
-    "<style>.course-nav{display:flex;gap:1.5em;padding:0.6em 1em;margin:0 0 1em 0;"
-    "background:#f2f2f2;font-family:sans-serif;font-size:15px}"
-    ".course-nav a{color:#0072B2}</style>"
+# A row of the contents table: | 04 | [Gaussian mixtures and EM](04_gaussian_mixtures_em.ipynb) | ...
+CONTENTS_ROW = re.compile(r"^\|\s*(\d\d)\s*\|\s*\[([^\]]+)\]\((\d\d_\w+)\.ipynb\)\s*\|", re.MULTILINE)
+CONTENTS_LINK = re.compile(r"\]\(contents\.md(#[^)]*)?\)")
+LESSON_LINK = re.compile(r"\[(\d\d)\b[^\]]*\]\((\d\d_\w+\.ipynb(?:#[^)]*)?)\)")
+# A paragraph made only of links to the contents page and to lessons, e.g.
+# "[Contents](contents.md) · [← 03 k-means](03_kmeans.ipynb) · [05 The EM lower bound →](05_em_lower_bound.ipynb)"
+NAVIGATION_LINE = re.compile(
+    r"^\[[^\]]+\]\((?:contents\.md|\d\d_\w+\.ipynb)\)(?:\s*·\s*\[[^\]]+\]\((?:contents\.md|\d\d_\w+\.ipynb)\))*\s*$"
 )
+HEADING = re.compile(r"^#\s+(.+)$", re.MULTILINE)
 
 
-def lesson_title(notebook) -> str:
-    """The text of the first level-1 heading of the notebook."""
+def lesson_titles(contents: str) -> dict[str, str]:
+    """``{"04_gaussian_mixtures_em": "04 · Gaussian mixtures and EM", ...}`` from the contents table."""
+    return {stem: f"{number} · {title.strip()}" for number, title, stem in CONTENTS_ROW.findall(contents)}
+
+
+def with_site_links(text: str, titles: dict[str, str]) -> str:
+    """Links to the contents page point at the root page; a link to a lesson whose text
+    starts with its number shows the lesson's title."""
+    text = CONTENTS_LINK.sub(lambda m: f"](index.md{m.group(1) or ''})", text)
+
+    def titled(match):
+        stem = match.group(2).split(".ipynb")[0]
+        return f"[{titles[stem]}]({match.group(2)})" if stem in titles else match.group(0)
+
+    return LESSON_LINK.sub(titled, text)
+
+
+def without_navigation_lines(text: str) -> str:
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(p for p in paragraphs if not NAVIGATION_LINE.match(p.strip()))
+
+
+def prepare_lesson(notebook, title: str, titles: dict[str, str]):
+    """The lesson as the site shows it (``notebook`` is changed in place and returned)."""
+    notebook.metadata.pop("widgets", None)  # the site shows no widgets, so needs no widget state
+    titled = False
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            match = re.search(r"^#\s+(.+)$", cell.source, re.MULTILINE)
-            if match:
-                return match.group(1).strip()
-    raise ValueError("notebook has no level-1 Markdown heading to use as its title")
+            source = with_site_links(without_navigation_lines(cell.source), titles)
+            heading = HEADING.search(source)
+            if heading and not titled:
+                subtitle = re.sub(r"^\d\d\s*[—:·-]?\s*", "", heading.group(1)).strip()
+                replacement = f"# {title}"
+                if subtitle.lower() != title.split(" · ", 1)[1].lower():
+                    replacement += f"\n\n*{subtitle}*"
+                source = source[: heading.start()] + replacement + source[heading.end():]
+                titled = True
+            cell.source = source
+        elif "solution" in cell.metadata.get("tags", []):
+            cell.metadata["tags"] = [*cell.metadata["tags"], "hide-input"]
+    if not titled:
+        raise ValueError(f"lesson {title!r} has no level-1 Markdown heading to title its page")
+    return notebook
 
 
-def rewrite_links(body: str) -> str:
-    """Point links between notebooks, to the contents page and to the glossary at pages."""
-    body = re.sub(r'href="(\d\d_\w+)\.ipynb(#[^"]*)?"', r'href="\1.html\2"', body)
-    body = re.sub(r'href="contents\.md(#[^"]*)?"', r'href="index.html\1"', body)
-    return body.replace('href="glossary.md"', 'href="glossary.html"')
+def prepare_sources(notebook_dir: Path, source_dir: Path) -> list[str]:
+    """Write the pages Sphinx reads into ``source_dir``; return their names in reading order."""
+    contents = (notebook_dir / "contents.md").read_text(encoding="utf-8")
+    titles = lesson_titles(contents)
+    lessons = sorted(path.stem for path in notebook_dir.glob(LESSON_PATTERN))
+    if sorted(titles) != lessons:
+        raise ValueError(f"the contents table must list every lesson once; it lists {sorted(titles)}, "
+                         f"the lessons are {lessons}")
+    for stem in lessons:
+        notebook = nbformat.read(notebook_dir / f"{stem}.ipynb", as_version=4)
+        nbformat.write(prepare_lesson(notebook, titles[stem], titles), source_dir / f"{stem}.ipynb")
+    pages = [*lessons, "glossary"]
+    glossary = (notebook_dir / "glossary.md").read_text(encoding="utf-8")
+    (source_dir / "glossary.md").write_text(with_site_links(glossary, titles), encoding="utf-8")
+
+    # The contents table: one column with each lesson's title, as the navigation shows it.
+    index = CONTENTS_ROW.sub(lambda m: f"| [{titles[m.group(3)]}]({m.group(3)}.ipynb) |", contents)
+    index = re.sub(r"^\|\s*#\s*\|", "|", index, flags=re.MULTILINE)
+    index = re.sub(r"^\|---\|", "|", index, flags=re.MULTILINE)
+    index = with_site_links(index, titles)
+    toctree = "\n".join(["", "```{toctree}", ":hidden:", "", *pages, "```", ""])
+    (source_dir / "index.md").write_text(index + toctree, encoding="utf-8")
+    return ["index", *pages]
 
 
-def nav_bar(pages: list[tuple[str, str]], index: int | None) -> str:
-    """Contents, previous and next links for the page at ``index`` of ``pages``."""
-    links = ['<a href="index.html">Contents</a>']
-    if index is not None and index > 0:
-        name, title = pages[index - 1]
-        links.append(f'<a href="{name}">&larr; {html.escape(title)}</a>')
-    if index is not None and index + 1 < len(pages):
-        name, title = pages[index + 1]
-        links.append(f'<a href="{name}">{html.escape(title)} &rarr;</a>')
-    return f'<nav class="course-nav">{"".join(links)}</nav>'
+def build_site(output_dir: Path, notebook_dir: Path = ROOT / "notebooks", builder: str = "html") -> None:
+    """Write the site (or, with ``builder="gettext"``, the message catalogues) to ``output_dir``.
 
-
-def add_navigation(page: str, nav: str) -> str:
-    page = page.replace("</head>", NAV_STYLE + "</head>", 1)
-    page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, page, count=1)
-    return page.replace("</body>", nav + "</body>", 1)
-
-
-def simple_page(title: str, body_html: str, nav: str) -> str:
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
-        f"</title>{NAV_STYLE}</head><body>{nav}<main style=\"max-width:50em;margin:auto;"
-        f'font-family:sans-serif">{body_html}</main>{nav}</body></html>'
-    )
-
-
-def build_site(output_dir: Path, notebook_dir: Path = ROOT / "notebooks") -> list[Path]:
-    """Write the site to ``output_dir`` and return the paths of the pages written."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    sources = sorted(notebook_dir.glob(LESSON_PATTERN))
-    notebooks = [nbformat.read(path, as_version=4) for path in sources]
-    pages = [(path.stem + ".html", lesson_title(nb)) for path, nb in zip(sources, notebooks)]
-    exporter = HTMLExporter(template_name="lab")
-    # A page cannot collapse code as JupyterLab does: the worked solutions' code is left out
-    # (their output is already a closed <details>, as are the written answers, which stay),
-    # so a published site gives nothing away.
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={SOLUTION_CODE}), enabled=True)
-    written = []
-    for index, ((name, title), notebook) in enumerate(zip(pages, notebooks)):
-        notebook.metadata["title"] = title
-        for cell in notebook.cells:
-            if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", []):
-                cell.metadata["tags"] = [*cell.metadata["tags"], SOLUTION_CODE]
-        body, _ = exporter.from_notebook_node(notebook)
-        path = output_dir / name
-        path.write_text(add_navigation(rewrite_links(body), nav_bar(pages, index)), encoding="utf-8")
-        written.append(path)
-
-    contents = rewrite_links(markdown2html((notebook_dir / "contents.md").read_text(encoding="utf-8")))
-    index_path = output_dir / "index.html"
-    index_path.write_text(simple_page(COURSE_TITLE, contents, nav_bar(pages, None)), encoding="utf-8")
-    written.append(index_path)
-
-    glossary_source = notebook_dir / "glossary.md"
-    if glossary_source.is_file():
-        glossary = rewrite_links(markdown2html(glossary_source.read_text(encoding="utf-8")))
-        glossary_path = output_dir / "glossary.html"
-        glossary_path.write_text(simple_page("Glossary", glossary, nav_bar(pages, None)), encoding="utf-8")
-        written.append(glossary_path)
-    return written
+    Raises
+    ------
+    RuntimeError
+        If Sphinx reports an error or a warning (a broken link, a missing page).
+    """
+    with tempfile.TemporaryDirectory(prefix="course-site-") as work:
+        source_dir = Path(work) / "source"
+        source_dir.mkdir()
+        prepare_sources(notebook_dir, source_dir)
+        # A process of its own: Sphinx keeps global state, and the Python warnings of the
+        # theme (deprecations) are not the caller's concern; -W makes Sphinx's own warnings
+        # (a broken cross-reference, a page missing from the navigation) fail the build.
+        status = subprocess.run([
+            sys.executable, "-m", "sphinx", "-b", builder, "-c", str(CONF_DIR), "-d", str(Path(work) / "doctrees"),
+            "-W", "--keep-going", "-q", str(source_dir), str(output_dir),
+        ], check=False).returncode
+    if status != 0:
+        raise RuntimeError(f"sphinx-build -b {builder} failed with status {status} (its messages are above)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output_dir", type=Path, help="folder to write the site to")
+    parser.add_argument("--builder", default="html", help="Sphinx builder: html (default) or gettext")
     args = parser.parse_args()
-    for path in build_site(args.output_dir):
-        print(path)
+    build_site(args.output_dir, builder=args.builder)
+    print(f"site written to {args.output_dir / 'index.html'}" if args.builder == "html"
+          else f"{args.builder} output written to {args.output_dir}")
 
 
 if __name__ == "__main__":
