@@ -1,0 +1,169 @@
+"""The static site as a reader opens it: `make site`'s pages in headless Chromium, offline.
+
+The site is built once (tools/build_site.py, Sphinx) and every page is opened from disk,
+as a reader who double-clicks ``_site/index.html`` would. Every request to an address that
+is not on this machine is blocked and recorded. For each page the test asserts that:
+
+- its maths is typeset: MathJax output where the page has maths, no TeX error, and no
+  ``$$``, ``\\(``, ``\\[`` or ``\\begin`` left in the text outside code;
+- every local link and anchor resolves, and every file the page loads is found;
+- no request left the machine;
+- on a lesson, every worked solution's code is collapsed behind a closed toggle, and its
+  output and every written answer are closed too.
+
+It needs the system Chromium and playwright, as tests/test_browser.py does, and is skipped
+or failed without them the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.parse
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import load_module
+from test_browser import CHROMIUM_FLAGS, find_chromium, unavailable
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+PAGE_TIMEOUT_MS = 60_000  # a page and its MathJax on a loaded machine
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+
+# The text a reader could see as TeX source: the page's text without code blocks, inline
+# code and MathJax's own output (textContent, so closed answers are read too).
+TEXT_OUTSIDE_CODE_AND_MATHS = """() => {
+    const copy = document.querySelector("main").cloneNode(true);
+    copy.querySelectorAll("pre, code, mjx-container, script, style").forEach(node => node.remove());
+    return copy.textContent;
+}"""
+# Addresses of every link and of every file the page loads, resolved by the browser.
+ADDRESSES = """() => [
+    ...[...document.querySelectorAll("a[href]")].map(a => ["link", a.getAttribute("href"), a.href]),
+    ...[...document.querySelectorAll("img[src], script[src]")].map(e => ["load", e.getAttribute("src"), e.src]),
+    ...[...document.querySelectorAll("link[href]")].map(e => ["load", e.getAttribute("href"), e.href]),
+]"""
+# Each worked solution's collapsed code: is its toggle closed, and is its code out of view?
+SOLUTION_TOGGLES = """() => [...document.querySelectorAll("details.hide.above-input")].map(details => ({
+    open: details.open,
+    summary: details.querySelector("summary") !== null,
+    code: details.querySelector("pre") ? details.querySelector("pre").textContent : "",
+    codeVisible: details.querySelector("pre") ? details.querySelector("pre").checkVisibility() : false,
+}))"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    output = tmp_path_factory.mktemp("site")
+    started = time.monotonic()
+    load_module("build_site", ROOT / "tools" / "build_site.py").build_site(output)
+    print(f"site built in {time.monotonic() - started:.1f} s")
+    return output
+
+
+@pytest.fixture(scope="module")
+def offline_page(site):
+    """A Chromium page that lets only local requests through and records every other one."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the Python package playwright is not installed")
+    chromium = find_chromium()
+    if chromium is None:
+        unavailable("no Chromium found on PATH")
+    playwright = sync_playwright().start()
+    try:
+        try:
+            browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
+        except PlaywrightError as error:
+            unavailable(f"Chromium at {chromium} did not start: {error.message.splitlines()[0]}")
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.set_default_timeout(PAGE_TIMEOUT_MS)
+            page.left_machine, page.failed = [], []
+
+            def local_only(route):
+                url = route.request.url
+                if url.startswith(LOCAL_SCHEMES):
+                    route.continue_()
+                else:
+                    page.left_machine.append(url)
+                    route.abort()
+
+            page.route("**/*", local_only)
+            page.on("requestfailed", lambda request: page.failed.append(request.url))
+            yield page
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+def solution_code_cells(path: Path) -> list[str]:
+    notebook = nbformat.read(path, as_version=4)
+    return [cell.source for cell in notebook.cells
+            if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", [])]
+
+
+def page_names() -> list[str]:
+    return ["index", *(path.stem for path in NOTEBOOKS), "glossary", "search", "genindex"]
+
+
+def anchors(path: Path) -> set[str]:
+    return set(re.findall(r'\b(?:id|name)="([^"]+)"', path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("name", page_names())
+def test_page_reads_offline_with_maths_typeset_links_resolved_and_solutions_collapsed(site, offline_page, name):
+    page = offline_page
+    page.left_machine.clear()
+    page.failed.clear()
+    path = site / f"{name}.html"
+    assert path.is_file(), f"the site has no {path.name}"
+    page.goto(path.as_uri(), wait_until="load")
+
+    # Maths: the build marks every formula with the class "math" for MathJax to typeset.
+    formulas = page.locator("main .math").count()
+    if formulas:
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        typeset = page.locator("main mjx-container").count()
+        assert typeset >= formulas, f"{name}: {typeset} typeset formulas for {formulas} marked"
+        assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax reports a TeX error"
+    page.wait_for_load_state("networkidle")
+    assert page.left_machine == [], f"{name}: requests left the machine: {page.left_machine}"
+    assert page.failed == [], f"{name}: requests failed: {page.failed}"
+    text = page.evaluate(TEXT_OUTSIDE_CODE_AND_MATHS)
+    for source in ("$$", "\\(", "\\[", "\\begin"):
+        where = text.find(source)
+        assert where < 0, f"{name}: {source!r} is left in the text: {text[max(0, where - 80):where + 80]!r}"
+
+    # Links and loaded files: every local target exists, every anchor is on its page.
+    for kind, written, resolved in page.evaluate(ADDRESSES):
+        if not resolved.startswith("file:"):
+            assert kind == "link" or resolved.startswith(LOCAL_SCHEMES), f"{name}: loads {written}"
+            continue
+        parsed = urllib.parse.urlsplit(resolved)
+        target = Path(urllib.parse.unquote(parsed.path))
+        assert target.is_file(), f"{name}: {kind} {written!r} points at a missing file"
+        if parsed.fragment and target.suffix == ".html":
+            fragment = urllib.parse.unquote(parsed.fragment)
+            assert fragment in anchors(target), f"{name}: link {written!r} points at a missing anchor"
+
+    # Worked solutions: code behind a closed toggle, output and written answers closed.
+    lesson = ROOT / "notebooks" / f"{name}.ipynb"
+    if lesson.is_file():
+        expected = solution_code_cells(lesson)
+        toggles = page.evaluate(SOLUTION_TOGGLES)
+        assert len(toggles) == len(expected) > 0, f"{name}: {len(toggles)} toggles for {len(expected)} solutions"
+        for toggle, source in zip(toggles, expected):
+            assert toggle["summary"] and not toggle["open"], f"{name}: a worked solution's toggle is open"
+            assert toggle["code"].strip() == source.strip(), f"{name}: a toggle holds other code"
+            assert not toggle["codeVisible"], f"{name}: a worked solution's code is visible"
+        assert page.locator("main details[open]").count() == 0, f"{name}: an answer or output is open"
+        assert page.locator("main details:not(.hide) > summary").count() > 0
