@@ -29,8 +29,10 @@ outputs: $(STAMP)
 student: $(STAMP)
 	$(BIN)/python tools/student_edition.py student_edition
 
-# Every lesson as HTML with navigation, readable without Python: open _site/index.html.
+# The course as a website that reads offline (Sphinx, tools/site/conf.py), from the stored
+# outputs without running a notebook: open _site/index.html. Rebuilt from scratch each time.
 site: $(STAMP)
+	rm -rf _site
 	$(BIN)/python tools/build_site.py _site
 
 $(STAMP): pyproject.toml

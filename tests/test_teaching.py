@@ -336,6 +336,7 @@ def test_site_shows_the_explore_line_and_loads_no_widget_code(site):
 def test_site_titles_each_lesson_in_one_form_and_chains_the_lessons(site):
     titles = site_titles()
     index = collected(site / "index.html")
+    assert index.heading.strip().rstrip("#").strip() == "Contents"
     assert len(titles) == len(NOTEBOOKS)
     for number, path in enumerate(NOTEBOOKS):
         title = titles[path.stem]

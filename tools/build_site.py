@@ -5,8 +5,9 @@ Usage: python tools/build_site.py OUTPUT_DIR [--builder BUILDER]
 The Sphinx configuration is ``tools/site/conf.py``. Sphinx reads a prepared copy of
 ``notebooks/`` (the notebooks themselves are left alone and never executed):
 
-- ``contents.md`` becomes ``index.md``, the root page, with a hidden table of contents
-  that chains the lessons and the glossary (previous/next links come from it);
+- ``contents.md`` becomes ``index.md``, the root page titled "Contents", with a hidden
+  table of contents that chains the lessons and the glossary (previous/next links come
+  from it);
 - every lesson is titled ``NN · Title`` everywhere (page heading, navigation, contents,
   links between lessons), with the title given in the contents table; the heading the
   notebook opens with stays below it as a subtitle, and the hand-written navigation lines
@@ -108,6 +109,7 @@ def prepare_sources(notebook_dir: Path, source_dir: Path) -> list[str]:
     index = re.sub(r"^\|\s*#\s*\|", "|", index, flags=re.MULTILINE)
     index = re.sub(r"^\|---\|", "|", index, flags=re.MULTILINE)
     index = with_site_links(index, titles)
+    index = HEADING.sub("# Contents", index, count=1)  # the course's name is the site's title already
     toctree = "\n".join(["", "```{toctree}", ":hidden:", "", *pages, "```", ""])
     (source_dir / "index.md").write_text(index + toctree, encoding="utf-8")
     return ["index", *pages]

@@ -20,6 +20,9 @@ nb_execution_mode = "off"
 nb_ipywidgets_js = {}
 nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 myst_enable_extensions = ["dollarmath", "amsmath"]
+# Only worked solutions have their code hidden (tools/build_site.py tags them hide-input).
+nb_code_prompt_show = "Show the worked solution's code"
+nb_code_prompt_hide = "Hide the worked solution's code"
 
 html_theme = "sphinx_book_theme"
 html_title = project
@@ -44,3 +47,4 @@ html_theme_options = {
 # catalogues go to tools/site/locale/<language>/LC_MESSAGES/, one per page.
 locale_dirs = ["locale/"]
 gettext_compact = False
+gettext_location = False  # Sphinx reads a temporary copy: its paths would change every run
