@@ -268,7 +268,7 @@ def collected(page: Path) -> LinkCollector:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    output = tmp_path_factory.mktemp("site")
+    output = tmp_path_factory.mktemp("site") / "_site"
     load_tool("build_site").build_site(output)
     return output
 
@@ -283,6 +283,7 @@ def test_site_has_a_page_per_lesson_an_index_and_the_glossary(site):
     for path in NOTEBOOKS:
         assert (site / f"{path.stem}.html").is_file()
     assert (site / "index.html").is_file() and (site / "glossary.html").is_file()
+    assert list(site.parent.iterdir()) == [site], "the build wrote beside its output folder"
 
 
 def test_every_link_of_the_site_resolves_and_nothing_is_loaded_from_the_web(site):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -124,7 +125,7 @@ def build_site(output_dir: Path, notebook_dir: Path = ROOT / "notebooks", builde
         If Sphinx reports an error or a warning (a broken link, a missing page).
     """
     with tempfile.TemporaryDirectory(prefix="course-site-") as work:
-        source_dir = Path(work) / "source"
+        source_dir, built = Path(work) / "source", Path(work) / "built"
         source_dir.mkdir()
         prepare_sources(notebook_dir, source_dir)
         # A process of its own: Sphinx keeps global state, and the Python warnings of the
@@ -132,10 +133,13 @@ def build_site(output_dir: Path, notebook_dir: Path = ROOT / "notebooks", builde
         # (a broken cross-reference, a page missing from the navigation) fail the build.
         status = subprocess.run([
             sys.executable, "-m", "sphinx", "-b", builder, "-c", str(CONF_DIR), "-d", str(Path(work) / "doctrees"),
-            "-W", "--keep-going", "-q", str(source_dir), str(output_dir),
+            "-W", "--keep-going", "-q", str(source_dir), str(built),
         ], check=False).returncode
-    if status != 0:
-        raise RuntimeError(f"sphinx-build -b {builder} failed with status {status} (its messages are above)")
+        if status != 0:
+            raise RuntimeError(f"sphinx-build -b {builder} failed with status {status} (its messages are above)")
+        # Built in the temporary folder, since myst-nb writes a folder jupyter_execute next
+        # to Sphinx's output folder, which would land beside output_dir.
+        shutil.copytree(built, output_dir, dirs_exist_ok=True)
 
 
 def main() -> None:
