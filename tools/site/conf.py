@@ -7,7 +7,7 @@ installed sphinx-mathjax-offline package, so the site reads with no network.
 """
 
 project = "Latent-variable models and approximate Bayesian inference"
-author = "the course's authors"
+author = ""  # no byline in the footer; LICENSE names the holders
 language = "en"
 root_doc = "index"  # notebooks/contents.md, renamed by tools/build_site.py
 
