@@ -211,3 +211,16 @@ def test_every_student_lesson_runs_top_to_bottom_in_the_fresh_environment(fresh_
     assert code and all(cell.execution_count for cell in code), f"{name}: a cell did not run"
     errors = [output for cell in code for output in cell.outputs if output.output_type == "error"]
     assert errors == []
+
+
+@pytest.mark.parametrize("found", ["65.5.0", None])
+def test_building_the_wheel_without_a_recent_setuptools_says_what_to_install(found, monkeypatch, tmp_path):
+    def version(name):
+        if found is None:
+            raise tool.importlib.metadata.PackageNotFoundError(name)
+        return found
+
+    monkeypatch.setattr(tool.importlib.metadata, "version", version)
+    with pytest.raises(RuntimeError, match=r"setuptools >= 77 .*found " + (found or "none").replace(".", r"\.")):
+        tool.build_wheel(tmp_path)
+    assert not list(tmp_path.glob("*.whl"))
