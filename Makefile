@@ -11,9 +11,11 @@ STAMP := $(VENV)/.installed
 .PHONY: lab test outputs student site clean
 
 # JupyterLab on the contents page; as root too. Pass options with LAB_ARGS, e.g.
-# make lab LAB_ARGS="--ip=0.0.0.0 --no-browser" to reach it from another machine.
+# make lab LAB_ARGS="--ip=0.0.0.0 --no-browser" to reach it from another machine, or
+# LAB_ARGS="--folder student_edition" for the student edition (a later --folder wins).
+# The launcher is the package's own, the one the student edition uses.
 lab: $(STAMP)
-	$(BIN)/python tools/lab.py $(LAB_ARGS)
+	$(BIN)/python -m course_utils.lab --folder notebooks $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check .
@@ -25,7 +27,9 @@ outputs: $(STAMP)
 	$(BIN)/python -m jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
 
-# The lessons without their worked solutions (cells tagged `solution`), for handing out.
+# For handing out: student_edition/ and student_edition.zip, the lessons without their worked
+# solutions (cells tagged `solution`), the package's wheel with the data (built offline) and
+# a README with the commands that set it up and open it; see tools/student_edition.py.
 student: $(STAMP)
 	$(BIN)/python tools/student_edition.py student_edition
 

@@ -1,7 +1,10 @@
-"""Loaders for the data shipped in the repository's ``data/`` folder.
+"""Loaders for the data shipped inside the package, in ``course_utils/datasets/``.
 
-Every loader checks the file's sha256 before parsing it, so a missing, truncated or
-edited file is reported as such instead of producing silently wrong numbers.
+The files are package data: they sit next to this module in a checkout of the course
+and in an installed wheel alike (``course_utils/datasets/README.md`` gives their
+provenance, licences, units and checksums). Every loader checks the file's sha256 before
+parsing it, so a missing, truncated or edited file is reported as such instead of
+producing silently wrong numbers.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import numpy as np
 
 from course_utils._validation import as_float_array, as_generator, describe
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# A folder of the package (not a subpackage), found from this file wherever the package is
+# installed: a checkout (editable install) or a wheel unpacked into site-packages.
+DATA_DIR = Path(__file__).resolve().parent / "datasets"
 
 CM_PER_INCH = 2.54
 
@@ -35,15 +40,17 @@ def _read_bytes(name: str) -> bytes:
     path = DATA_DIR / name
     if not path.is_file():
         raise FileNotFoundError(
-            f"data file {name!r} not found at {path}; course_utils reads the data/ folder "
-            "of a checkout of the course repository (install it with `pip install -e .`)"
+            f"data file {name!r} not found at {path}; course_utils reads the datasets/ folder "
+            "it ships with: reinstall the package (`pip install -e .` in the course repository, "
+            "or the student edition's wheel)"
         )
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     if digest != _SHA256[name]:
         raise ValueError(
             f"data file {path} has sha256 {digest}, expected {_SHA256[name]}: the file was "
-            "altered or truncated; restore it from the repository (git checkout -- data/)"
+            "altered or truncated; restore it (git checkout -- course_utils/datasets/ in the "
+            "repository, or reinstall the wheel)"
         )
     return content
 

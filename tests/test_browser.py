@@ -32,6 +32,8 @@ from pathlib import Path
 import pytest
 from conftest import SCREENSHOT_DIRS, load_module
 
+from course_utils import lab as lab_tool
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +41,6 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))
 
 
-lab_tool = load_module("lab_tool", ROOT / "tools" / "lab.py")
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Without the background-networking flags Chromium keeps dialling Google's hosts, which a
@@ -172,7 +173,7 @@ def lab(browser, tmp_path_factory):
     # A copy, so running the cells never rewrites the stored outputs in notebooks/.
     shutil.copytree(NOTEBOOK_DIR, notebook_dir)
     # An empty user profile: what a learner sees on a first start comes from the course's
-    # own defaults (tools/jupyterlab-settings), as `make lab` gives them.
+    # own defaults (course_utils/jupyterlab_settings), as `make lab` gives them.
     settings_dir = home / "lab-settings"
 
     env = dict(os.environ)
@@ -189,7 +190,7 @@ def lab(browser, tmp_path_factory):
     )
     port = free_port()
     token = secrets.token_hex(24)
-    # The command `make lab` runs (tools/lab.py), on the copy, on a fixed port, no browser.
+    # The command `make lab` runs (course_utils.lab), on the copy, on a fixed port, no browser.
     command = lab_tool.lab_command([
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",

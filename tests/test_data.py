@@ -1,4 +1,6 @@
+import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -44,6 +46,16 @@ def test_old_faithful_shape_and_ranges():
 def test_unknown_sex_is_rejected(sex):
     with pytest.raises(ValueError, match="sex must be None, 'female' or 'male'"):
         data.load_heights(sex)
+
+
+def test_data_ship_inside_the_package_with_their_provenance():
+    """The files are package data (a wheel has them too), listed with their checksums."""
+    package = Path(data.__file__).resolve().parent
+    assert data.DATA_DIR == package / "datasets"
+    provenance = (data.DATA_DIR / "README.md").read_text(encoding="utf-8")
+    for name, sha256 in data._SHA256.items():
+        assert (data.DATA_DIR / name).is_file()
+        assert re.search(rf"^\| `{re.escape(name)}` \|.*\| `{sha256}` \|$", provenance, re.MULTILINE), name
 
 
 def test_loading_does_not_depend_on_the_working_directory(tmp_path, monkeypatch):
