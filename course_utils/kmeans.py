@@ -89,6 +89,10 @@ _MAX_PRODUCT = 2**18
 # rather than gathering the candidates (gathering a point costs about as much as
 # scoring it; measured on the benchmark shapes).
 _DENSE_SHARE = 0.5
+# Share of points whose bounds ran out above which fit stops keeping bounds for a while:
+# a step with bounds then costs more than assigning every point without them (measured on
+# the benchmark shapes: a point assigned with its bound costs about three times as much).
+_PLAIN_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -278,11 +282,11 @@ class _NearestCenter:
         self.columns_per_product = max(1, _MAX_PRODUCT // (k * (d + 1)))
         self.scores = np.empty((k, rows))
         self.best = np.empty(rows)
-        self.match = np.empty(rows, dtype=bool)
-        self.found = np.empty(rows, dtype=bool)
-        # Labels are counted (below) in the smallest unsigned type that holds k, which
-        # makes the k additions per chunk same-type (bool viewed as uint8 for k < 256):
-        # about 1.7 times as fast as adding booleans to machine integers (measured, k = 16).
+        self.match = np.empty((k, rows), dtype=bool)
+        # Labels, row indices and counts take the smallest unsigned type that holds k:
+        # whole-array operations on one byte per entry (for k < 256) are cheap.
+        self.index = np.arange(k, dtype=_label_type(k))[:, np.newaxis]
+        self.weighted = np.empty((k, rows), dtype=_label_type(k))
         self.count = np.empty(rows, dtype=_label_type(k))
         self.labels = np.empty(rows, dtype=_label_type(k))
         self.columns = np.arange(rows)
@@ -291,22 +295,28 @@ class _NearestCenter:
         """Labels and best scores (views of buffers) of the columns of ``block``, (d + 1, m)."""
         rows = block.shape[1]
         scores = self.scores[:, :rows]
-        for first in range(0, rows, self.columns_per_product):
-            last = min(first + self.columns_per_product, rows)
-            np.matmul(self.weights, block[:, first:last], out=scores[:, first:last])
+        # Products of at most columns_per_product columns each (see _MAX_PRODUCT); numpy
+        # runs a stack of them in one call, which saves the Python overhead of a loop.
+        width = self.columns_per_product
+        whole = rows - rows % width
+        if whole:
+            np.matmul(self.weights, block[:, :whole].reshape(-1, whole // width, width).transpose(1, 0, 2),
+                      out=scores[:, :whole].reshape(self.k, whole // width, width).transpose(1, 0, 2))
+        if whole < rows:
+            np.matmul(self.weights, block[:, whole:], out=scores[:, whole:])
         # The nearest center is the first row of the column minimum: ties go to the lowest
-        # index. numpy's argmin is slow over short rows, so count instead, for every point,
-        # the rows from its first minimum on (k minus that count is its label).
+        # index. numpy's argmin is slow over short columns, so mark instead the rows equal
+        # to the minimum: where exactly one row is (almost always), the sum of the row
+        # indices times the marks is the label. argmin settles the few exact ties (and
+        # NaN scores, which no row equals).
         best = np.minimum.reduce(scores, axis=0, out=self.best[:rows])
-        match, found, count = self.match[:rows], self.found[:rows], self.count[:rows]
-        found_as_int = found.view(np.uint8)
-        found[:] = False
-        count[:] = 0
-        for row in scores:
-            np.equal(row, best, out=match)
-            np.logical_or(found, match, out=found)
-            np.add(count, found_as_int, out=count)
-        labels = np.subtract(self.k, count, out=self.labels[:rows])
+        marks = np.equal(scores, best, out=self.match[:, :rows]).view(np.uint8)
+        count = np.add.reduce(marks, axis=0, dtype=self.count.dtype, out=self.count[:rows])
+        weighted = np.multiply(marks, self.index, out=self.weighted[:, :rows])
+        labels = np.add.reduce(weighted, axis=0, out=self.labels[:rows])
+        ties = np.flatnonzero(count != 1)
+        if ties.size:
+            labels[ties] = np.argmin(scores[:, ties], axis=0)
         return labels, best
 
     def second_best(self, labels):
@@ -429,25 +439,26 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
     # point in place costs less than gathering the candidates; the others keep their
     # labels anyway, so the iterations do not change.
     dense = candidates.size > _DENSE_SHARE * n
-    if dense:
-        candidates = np.arange(n)
-    step = max(1, min(_rows_per_chunk(k, d), candidates.size))
+    size = n if dense else candidates.size
+    step = max(1, min(_rows_per_chunk(k, d), size))
     nearest = _NearestCenter(centers, step)
     gathered = np.empty((d + 1, step))
     gathered[d] = 1.0
     moves = []
-    for start in range(0, candidates.size, step):
-        columns = candidates[start:start + step]
+    for start in range(0, size, step):
         if dense:
-            block = points[:, start:start + columns.size]
+            # Slices rather than index arrays: every read and write below is in place.
+            columns = slice(start, min(start + step, n))
+            block = points[:, columns]
         else:
+            columns = candidates[start:start + step]
             block = gathered[:, :columns.size]
             # mode="clip" skips the bounds check (the indices are valid) and so lets take
             # write straight into the buffer: twice as fast (measured).
             np.take(points[:d], columns, axis=1, out=block[:d], mode="clip")
         new, best = nearest(block)
         # Scores plus ||x||^2 are squared distances (rounding can take a tiny one below 0).
-        norms = squared_norms[start:start + columns.size] if dense else squared_norms[columns]
+        norms = squared_norms[columns]
         gap = nearest.second_best(new)
         gap += norms
         np.sqrt(np.maximum(gap, 0.0, out=gap), out=gap)
@@ -464,11 +475,47 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
     if first:
         sums += _cluster_sums(points[:d].T, labels, k)
         counts += np.bincount(labels, minlength=k)
-    elif moves:
-        coordinates, old, new = (np.concatenate(parts, axis=-1) for parts in zip(*moves))
-        coordinates = coordinates.T
-        sums += _cluster_sums(coordinates, new, k) - _cluster_sums(coordinates, old, k)
-        counts += np.bincount(new, minlength=k) - np.bincount(old, minlength=k)
+    else:
+        _move_points(sums, counts, moves)
+
+
+def _plain_step(points, centers, labels, sums, counts):
+    """The assignment step inside :func:`fit` without bounds: every point is assigned again.
+
+    :func:`_lloyd` takes it while the bounds of :func:`_assign_step` spare too few points
+    to pay for their upkeep (data without cluster structure): the labels are the same, at
+    about half the cost per point. ``labels``, ``sums`` (k, d) and ``counts`` (k,) are
+    updated in place, the sums and counts for the points that changed cluster only.
+    """
+    d, n = points.shape[0] - 1, points.shape[1]
+    step = min(_rows_per_chunk(centers.shape[0], d), n)
+    nearest = _NearestCenter(centers, step)
+    moves = []
+    for start in range(0, n, step):
+        block = points[:, start:start + step]
+        new, _ = nearest(block)
+        old = labels[start:start + step]  # a view: written below
+        changed = np.flatnonzero(old != new)
+        moves.append((block[:d, changed], old[changed], new[changed]))
+        old[:] = new
+    _move_points(sums, counts, moves)
+
+
+def _move_points(sums, counts, moves):
+    """Update ``sums`` (k, d) and ``counts`` (k,) in place for points that changed cluster.
+
+    ``moves`` holds, per chunk, the coordinates (d, m) of its moved points, their old and
+    their new labels. The points are taken in index order whatever the chunks, so the
+    sums round alike however many points were skipped."""
+    if not moves:
+        return
+    k = counts.size
+    coordinates, old, new = (np.concatenate(parts, axis=-1) for parts in zip(*moves))
+    coordinates = coordinates.T
+    # bincount works on machine integers: convert the one-byte labels once, not per column.
+    old, new = old.astype(np.intp), new.astype(np.intp)
+    sums += _cluster_sums(coordinates, new, k) - _cluster_sums(coordinates, old, k)
+    counts += np.bincount(new, minlength=k) - np.bincount(old, minlength=k)
 
 
 def _squared_spread(points) -> float:
@@ -802,8 +849,23 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
     history = []
     converged = False
     n_iter = 0
+    bounds_valid, plain_left, plain_run = False, 0, 1
     for n_iter in range(1, max_iter + 1):
-        _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, n_iter == 1, squared_norms)
+        if bounds_valid and np.count_nonzero(bounds <= drift) > _PLAIN_SHARE * n:
+            # Bounds that spare few points cost more than they save (the centers of data
+            # without cluster structure keep moving): take plain steps instead, four
+            # times as many each time the bounds, measured again, still spare too few.
+            plain_left, plain_run, bounds_valid = plain_run, 4 * plain_run, False
+        elif bounds_valid:
+            plain_run = max(1, plain_run // 4)
+        if plain_left:
+            _plain_step(points, centers, labels, sums, counts)
+            plain_left -= 1
+        else:
+            if not bounds_valid:
+                bounds.fill(-np.inf)  # no bound is known: assign every point, measure its gap
+            _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, n_iter == 1, squared_norms)
+            bounds_valid = True
         history.append(_inertia(points, centers, labels, sums, counts, spread))
         # A point that an empty cluster takes over needs no new bound: its gap was at most
         # its distance to that cluster's old center, which is how far the center moves

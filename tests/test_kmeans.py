@@ -399,17 +399,23 @@ def test_skipping_never_changes_the_iterations(monkeypatch):
         assert skipping.n_iter == plain.n_iter, case
 
 
-def assigned_per_iteration(monkeypatch, X, start):
-    """Number of points each assignment step of fit computes, and the result."""
+def assigned_per_iteration(monkeypatch, X, start, max_iter=300):
+    """Number of points each assignment step of fit computes (-n for a plain step, which
+    assigns all n points without bounds), and the result."""
     counts = []
-    real_step = kmeans._assign_step
+    real_step, real_plain_step = kmeans._assign_step, kmeans._plain_step
 
     def spy(points, centers, labels, bounds, drift, margin, sums, counts_, first, *rest):
         counts.append(points.shape[1] if first else int(np.count_nonzero(bounds <= drift)))
         return real_step(points, centers, labels, bounds, drift, margin, sums, counts_, first, *rest)
 
+    def plain_spy(points, *rest):
+        counts.append(-points.shape[1])
+        return real_plain_step(points, *rest)
+
     monkeypatch.setattr(kmeans, "_assign_step", spy)
-    result = fit(X, start.shape[0], init=start)
+    monkeypatch.setattr(kmeans, "_plain_step", plain_spy)
+    result = fit(X, start.shape[0], init=start, max_iter=max_iter)
     monkeypatch.undo()
     return np.array(counts), result
 
@@ -418,13 +424,48 @@ def test_skipping_leaves_out_most_points_once_the_centers_settle(monkeypatch):
     rng = np.random.default_rng(32)
     X = blobs(rng, 20_000, 3, 6, spread=0.8)
     assigned, result = assigned_per_iteration(monkeypatch, X, X[:6].copy())
-    assert result.n_iter == len(assigned) > 4
-    assert assigned[0] == len(X)
-    assert np.all(assigned[3:] < 0.1 * len(X)), assigned
+    assert result.n_iter == len(assigned) > 5
+    # While the centers jump, the bounds would spare few points and fit takes a plain
+    # step (iteration 2); the next step measures every gap again, and from then on the
+    # bounds spare more than 90 per cent of the points.
+    assert list(assigned[:3]) == [len(X), -len(X), len(X)], assigned
+    assert np.all((assigned[3:] >= 0) & (assigned[3:] < 0.1 * len(X))), assigned
     monkeypatch.setattr(kmeans, "_rounding_margin", lambda points: HUGE_MARGIN)
     plain_assigned, plain = assigned_per_iteration(monkeypatch, X, X[:6].copy())
-    assert np.all(plain_assigned == len(X))
+    assert np.all(np.abs(plain_assigned) == len(X))
     np.testing.assert_array_equal(result.labels, plain.labels)
+
+
+def test_plain_steps_never_change_the_iterations(monkeypatch):
+    # _PLAIN_SHARE = 0 takes plain steps after every bounded one that follows another,
+    # 1 never takes one: the labels, centers, J history and n_iter must be the same.
+    cases = list(skipping_cases())
+    X = np.random.default_rng(33).standard_normal((3000, 4))
+    cases.append(("structureless", X, X[:7].copy()))
+    for case, X, start in cases:
+        monkeypatch.setattr(kmeans, "_PLAIN_SHARE", 0.0)
+        plain = fit(X, start.shape[0], init=start)
+        monkeypatch.setattr(kmeans, "_PLAIN_SHARE", 1.0)
+        bounded = fit(X, start.shape[0], init=start)
+        monkeypatch.undo()
+        np.testing.assert_array_equal(plain.labels, bounded.labels, err_msg=f"case {case}")
+        np.testing.assert_array_equal(plain.centers, bounded.centers, err_msg=f"case {case}")
+        np.testing.assert_array_equal(plain.inertia_history, bounded.inertia_history, err_msg=f"case {case}")
+        assert plain.n_iter == bounded.n_iter, case
+
+
+def test_structureless_data_take_plain_steps_and_try_the_bounds_again(monkeypatch):
+    # On standard normal data the centers keep moving and the bounds spare few points:
+    # fit takes runs of plain steps, measures every gap again after each run, and makes
+    # the runs longer while the bounds keep sparing too few.
+    X = np.random.default_rng(16).standard_normal((20_000, 16))
+    assigned, result = assigned_per_iteration(monkeypatch, X, X[:16].copy(), max_iter=20)
+    assert result.n_iter == len(assigned) == 20
+    plain = assigned < 0
+    runs = [len(run) for run in "".join("p" if step else "b" for step in plain).split("b") if run]
+    assert sum(runs) >= 10 and len(runs) >= 3 and runs[-1] > runs[0], assigned
+    after_run = np.flatnonzero(plain[:-1] & ~plain[1:]) + 1
+    assert np.all(assigned[after_run] == len(X)), assigned
 
 
 def test_bounds_are_lower_bounds_of_the_gaps(monkeypatch):
