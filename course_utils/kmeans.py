@@ -21,7 +21,8 @@ centered, transposed copy of the data with a row of ones appended, (d + 1, n) nu
 once: every iteration then reads its matrix products from it, in chunks of a few
 thousand points (:class:`_NearestCenter`). All k scores of a chunk come from matrix
 products; the label is the first row that attains the minimum (numpy's ``argmin`` is
-slow over short rows), found by k same-type passes over small integers.
+slow over short rows), found from the rows equal to the minimum by a few whole-array
+operations on one byte per entry.
 
 Inside ``fit`` most points are not assigned again at all (:func:`_assign_step`): a
 point keeps its label while the centers have moved, in total, less than its *gap* (how
@@ -33,8 +34,12 @@ per cent for separated clusters, a quarter or more for heavily overlapping ones)
 cluster sums are then updated only for the points that changed cluster, and J comes
 from the sums: :math:`J = \sum_n \lVert x_n\rVert^2 + \sum_j (N_j \lVert\mu_j\rVert^2
 - 2 \mu_j^\top S_j)` with :math:`S_j` the sum of the points of cluster j, unless that
-sum could cancel (:func:`_inertia`). When most points must be assigned again (data
-without cluster structure), they are read in place rather than gathered. The returned
+sum could cancel (:func:`_inertia`). When most points must be assigned again, they are
+read in place rather than gathered. On data without cluster structure the centers keep
+moving and the bounds spare few points: when they would spare less than 70 per cent,
+upkeep of the bounds (the second-nearest center, square roots) costs more than it saves,
+and ``fit`` takes plain steps (:func:`_plain_step`) that assign every point without
+bounds; it measures the bounds again after 1, 4, 16, ... plain steps. The returned
 labels, inertia and distances come from one full assignment at the end, computed
 directly from ``x - mu``.
 
@@ -195,7 +200,8 @@ def _textbook_update(X, labels, n_clusters):
 
 def _rows_per_chunk(k: int, d: int) -> int:
     # Per row: the k scores, the point (d + 1 numbers, gathered or as a difference to its
-    # center) and a few scalars (best and second-best score, squared norm, gap, label).
+    # center), a few scalars (best and second-best score, squared norm, gap, label) and a
+    # byte or two per score (the marks of the minimum).
     return max(1, _CHUNK_BYTES // (8 * (k + d + 8)))
 
 
@@ -509,12 +515,18 @@ def _move_points(sums, counts, moves):
     sums round alike however many points were skipped."""
     if not moves:
         return
-    k = counts.size
+    k, d = sums.shape
     coordinates, old, new = (np.concatenate(parts, axis=-1) for parts in zip(*moves))
-    coordinates = coordinates.T
-    # bincount works on machine integers: convert the one-byte labels once, not per column.
-    old, new = old.astype(np.intp), new.astype(np.intp)
-    sums += _cluster_sums(coordinates, new, k) - _cluster_sums(coordinates, old, k)
+    # Every moved point is added to its new cluster's sum and taken from its old one: a
+    # product with a matrix of +1 and -1 (exact products), faster than a bincount per
+    # coordinate, by pieces small enough for BLAS to run on this thread (_MAX_PRODUCT)
+    # and never (k, m) at once.
+    clusters = np.arange(k)[:, np.newaxis]
+    width = max(1, _MAX_PRODUCT // (k * d))
+    for start in range(0, new.size, width):
+        change = np.equal(clusters, new[start:start + width]).astype(float)
+        change -= np.equal(clusters, old[start:start + width])
+        sums += change @ coordinates[:, start:start + width].T
     counts += np.bincount(new, minlength=k) - np.bincount(old, minlength=k)
 
 
