@@ -38,8 +38,10 @@ sum could cancel (:func:`_inertia`). When most points must be assigned again, th
 read in place rather than gathered. On data without cluster structure the centers keep
 moving and the bounds spare few points: when they would spare less than 70 per cent,
 upkeep of the bounds (the second-nearest center, square roots) costs more than it saves,
-and ``fit`` takes plain steps (:func:`_plain_step`) that assign every point without
-bounds; it measures the bounds again after 1, 4, 16, ... plain steps. The returned
+and ``fit`` takes runs of plain steps (:func:`_plain_step`) that assign every point
+without bounds, of 1, 4, 16, ... steps; after each run it measures every gap again
+unless the gaps of a sample of points show that the bounds would still spare too few
+(:func:`_sampled_gaps`). The returned
 labels, inertia and distances come from one full assignment at the end, computed
 directly from ``x - mu``.
 
@@ -463,13 +465,7 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
             # write straight into the buffer: twice as fast (measured).
             np.take(points[:d], columns, axis=1, out=block[:d], mode="clip")
         new, best = nearest(block)
-        # Scores plus ||x||^2 are squared distances (rounding can take a tiny one below 0).
-        norms = squared_norms[columns]
-        gap = nearest.second_best(new)
-        gap += norms
-        np.sqrt(np.maximum(gap, 0.0, out=gap), out=gap)
-        best += norms
-        gap -= np.sqrt(np.maximum(best, 0.0, out=best), out=best)
+        gap = _gaps(nearest, new, best, squared_norms[columns])
         gap += drift - margin
         bounds[columns] = gap
         if not first:
@@ -483,6 +479,31 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
         counts += np.bincount(labels, minlength=k)
     else:
         _move_points(sums, counts, moves)
+
+
+def _gaps(nearest, labels, best, norms):
+    """Gaps (m,) of the points of the last chunk of ``nearest`` (a :class:`_NearestCenter`):
+    distance to the second-nearest center minus distance to the nearest. ``labels`` and
+    ``best`` are what it returned, ``norms`` the points' squared norms; ``best`` is
+    overwritten."""
+    # Scores plus ||x||^2 are squared distances (rounding can take a tiny one below 0).
+    gap = nearest.second_best(labels)
+    gap += norms
+    np.sqrt(np.maximum(gap, 0.0, out=gap), out=gap)
+    best += norms
+    gap -= np.sqrt(np.maximum(best, 0.0, out=best), out=best)
+    return gap
+
+
+def _sampled_gaps(points, centers, squared_norms):
+    """Gaps (see :func:`_gaps`) of at most 1024 points, evenly spaced over all: enough to
+    tell a share of the points to within a few per cent, at a small cost."""
+    n = points.shape[1]
+    size = min(1024, n)
+    sample = np.arange(size) * n // size
+    nearest = _NearestCenter(centers, size)
+    labels, best = nearest(points[:, sample])
+    return _gaps(nearest, labels, best, squared_norms[sample])
 
 
 def _plain_step(points, centers, labels, sums, counts):
@@ -856,20 +877,24 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
     labels = np.empty(n, dtype=_label_type(k))
     previous_labels = np.full(n, k, dtype=labels.dtype)  # k is no label: never equal
     bounds = np.empty(n)
-    drift = 0.0
+    drift = last_drift = 0.0
     sums, counts = np.zeros((k, d)), np.zeros(k, dtype=np.intp)
     history = []
     converged = False
     n_iter = 0
     bounds_valid, plain_left, plain_run = False, 0, 1
     for n_iter in range(1, max_iter + 1):
+        # Bounds that spare few points cost more than they save (the centers of data
+        # without cluster structure keep moving): then take a run of plain steps, four
+        # times as long as the last, and after it measure every gap again only if the
+        # gaps of a sample of points say that fresh bounds would spare enough.
         if bounds_valid and np.count_nonzero(bounds <= drift) > _PLAIN_SHARE * n:
-            # Bounds that spare few points cost more than they save (the centers of data
-            # without cluster structure keep moving): take plain steps instead, four
-            # times as many each time the bounds, measured again, still spare too few.
             plain_left, plain_run, bounds_valid = plain_run, 4 * plain_run, False
         elif bounds_valid:
             plain_run = max(1, plain_run // 4)
+        elif n_iter > 1 and not plain_left and np.mean(
+                _sampled_gaps(points, centers, squared_norms) - margin <= last_drift) > _PLAIN_SHARE:
+            plain_left, plain_run = plain_run, 4 * plain_run
         if plain_left:
             _plain_step(points, centers, labels, sums, counts)
             plain_left -= 1
@@ -884,7 +909,8 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
         # (onto the point), so the drift below makes its bound fail next time.
         new_centers = _centers_from_sums(points[:d].T, labels, sums, counts)
         shifts = _row_squared_norms(new_centers - centers)
-        drift += float(np.sum(np.sqrt(np.sort(shifts)[-2:])))
+        last_drift = float(np.sum(np.sqrt(np.sort(shifts)[-2:])))
+        drift += last_drift
         centers = new_centers
         if np.array_equal(labels, previous_labels) or float(np.sum(shifts)) <= working_tol:
             converged = True
