@@ -541,9 +541,9 @@ def _move_points(sums, counts, moves):
     # Every moved point is added to its new cluster's sum and taken from its old one: a
     # product with a matrix of +1 and -1 (exact products), faster than a bincount per
     # coordinate, by pieces small enough for BLAS to run on this thread (_MAX_PRODUCT)
-    # and never (k, m) at once.
+    # and for the matrix to stay small, never (k, m) at once.
     clusters = np.arange(k)[:, np.newaxis]
-    width = max(1, _MAX_PRODUCT // (k * d))
+    width = max(1, min(1024, _MAX_PRODUCT // (k * d)))
     for start in range(0, new.size, width):
         change = np.equal(clusters, new[start:start + width]).astype(float)
         change -= np.equal(clusters, old[start:start + width])
@@ -887,8 +887,9 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
         # Bounds that spare few points cost more than they save (the centers of data
         # without cluster structure keep moving): then take a run of plain steps, four
         # times as long as the last, and after it measure every gap again only if the
-        # gaps of a sample of points say that fresh bounds would spare enough.
-        if bounds_valid and np.count_nonzero(bounds <= drift) > _PLAIN_SHARE * n:
+        # gaps of a sample of points say that fresh bounds would spare enough. Not in
+        # iteration 2: the centers move most in the first update, whatever the data.
+        if bounds_valid and n_iter > 2 and np.count_nonzero(bounds <= drift) > _PLAIN_SHARE * n:
             plain_left, plain_run, bounds_valid = plain_run, 4 * plain_run, False
         elif bounds_valid:
             plain_run = max(1, plain_run // 4)
