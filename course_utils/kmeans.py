@@ -511,7 +511,7 @@ def _plain_step(points, centers, labels, sums, counts):
 
     :func:`_lloyd` takes it while the bounds of :func:`_assign_step` spare too few points
     to pay for their upkeep (data without cluster structure): the labels are the same, at
-    about half the cost per point. ``labels``, ``sums`` (k, d) and ``counts`` (k,) are
+    a lower cost per point. ``labels``, ``sums`` (k, d) and ``counts`` (k,) are
     updated in place, the sums and counts for the points that changed cluster only.
     """
     d, n = points.shape[0] - 1, points.shape[1]
@@ -886,9 +886,10 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
     for n_iter in range(1, max_iter + 1):
         # Bounds that spare few points cost more than they save (the centers of data
         # without cluster structure keep moving): then take a run of plain steps, four
-        # times as long as the last, and after it measure every gap again only if the
-        # gaps of a sample of points say that fresh bounds would spare enough. Not in
-        # iteration 2: the centers move most in the first update, whatever the data.
+        # times as long as the last (a quarter as long after bounds that spared enough),
+        # and after it measure every gap again only if the gaps of a sample of points say
+        # that fresh bounds would spare enough. Not in iteration 2: the centers move most
+        # in the first update, whatever the data.
         if bounds_valid and n_iter > 2 and np.count_nonzero(bounds <= drift) > _PLAIN_SHARE * n:
             plain_left, plain_run, bounds_valid = plain_run, 4 * plain_run, False
         elif bounds_valid:
