@@ -18,8 +18,9 @@ measured with tracemalloc, which sees numpy's allocations.
 Three cases: overlapping blobs (100 000 x 16, k = 16, and 1 000 000 x 2, k = 8) from
 k-means++ starts, where bounds let most points be skipped once the centers settle, and
 standard normal data without any cluster structure (100 000 x 16, k = 16, 20 iterations
-from the first 16 rows, issue 16), where about half of the points must be assigned
-again in every iteration.
+from the first 16 rows, issue 16), where the centers keep moving, the bounds would spare
+too few points to pay for their upkeep, and course_utils takes plain steps that assign
+every point in every iteration.
 
 Run from the repository root::
 

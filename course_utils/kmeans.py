@@ -21,7 +21,8 @@ centered, transposed copy of the data with a row of ones appended, (d + 1, n) nu
 once: every iteration then reads its matrix products from it, in chunks of a few
 thousand points (:class:`_NearestCenter`). All k scores of a chunk come from matrix
 products; the label is the first row that attains the minimum (numpy's ``argmin`` is
-slow over short rows), found by k same-type passes over small integers.
+slow over short rows), found from the rows equal to the minimum by a few whole-array
+operations on one byte per entry.
 
 Inside ``fit`` most points are not assigned again at all (:func:`_assign_step`): a
 point keeps its label while the centers have moved, in total, less than its *gap* (how
@@ -33,8 +34,14 @@ per cent for separated clusters, a quarter or more for heavily overlapping ones)
 cluster sums are then updated only for the points that changed cluster, and J comes
 from the sums: :math:`J = \sum_n \lVert x_n\rVert^2 + \sum_j (N_j \lVert\mu_j\rVert^2
 - 2 \mu_j^\top S_j)` with :math:`S_j` the sum of the points of cluster j, unless that
-sum could cancel (:func:`_inertia`). When most points must be assigned again (data
-without cluster structure), they are read in place rather than gathered. The returned
+sum could cancel (:func:`_inertia`). When most points must be assigned again, they are
+read in place rather than gathered. On data without cluster structure the centers keep
+moving and the bounds spare few points: when they would spare less than 70 per cent,
+upkeep of the bounds (the second-nearest center, square roots) costs more than it saves,
+and ``fit`` takes runs of plain steps (:func:`_plain_step`) that assign every point
+without bounds, of 1, 4, 16, ... steps; after each run it measures every gap again
+unless the gaps of a sample of points show that the bounds would still spare too few
+(:func:`_sampled_gaps`). The returned
 labels, inertia and distances come from one full assignment at the end, computed
 directly from ``x - mu``.
 
@@ -89,6 +96,10 @@ _MAX_PRODUCT = 2**18
 # rather than gathering the candidates (gathering a point costs about as much as
 # scoring it; measured on the benchmark shapes).
 _DENSE_SHARE = 0.5
+# Share of points whose bounds ran out above which fit stops keeping bounds for a while:
+# a step with bounds then costs more than assigning every point without them (measured on
+# the benchmark shapes: a point assigned with its bound costs about three times as much).
+_PLAIN_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -191,7 +202,8 @@ def _textbook_update(X, labels, n_clusters):
 
 def _rows_per_chunk(k: int, d: int) -> int:
     # Per row: the k scores, the point (d + 1 numbers, gathered or as a difference to its
-    # center) and a few scalars (best and second-best score, squared norm, gap, label).
+    # center), a few scalars (best and second-best score, squared norm, gap, label) and a
+    # byte or two per score (the marks of the minimum).
     return max(1, _CHUNK_BYTES // (8 * (k + d + 8)))
 
 
@@ -278,11 +290,11 @@ class _NearestCenter:
         self.columns_per_product = max(1, _MAX_PRODUCT // (k * (d + 1)))
         self.scores = np.empty((k, rows))
         self.best = np.empty(rows)
-        self.match = np.empty(rows, dtype=bool)
-        self.found = np.empty(rows, dtype=bool)
-        # Labels are counted (below) in the smallest unsigned type that holds k, which
-        # makes the k additions per chunk same-type (bool viewed as uint8 for k < 256):
-        # about 1.7 times as fast as adding booleans to machine integers (measured, k = 16).
+        self.match = np.empty((k, rows), dtype=bool)
+        # Labels, row indices and counts take the smallest unsigned type that holds k:
+        # whole-array operations on one byte per entry (for k < 256) are cheap.
+        self.index = np.arange(k, dtype=_label_type(k))[:, np.newaxis]
+        self.weighted = np.empty((k, rows), dtype=_label_type(k))
         self.count = np.empty(rows, dtype=_label_type(k))
         self.labels = np.empty(rows, dtype=_label_type(k))
         self.columns = np.arange(rows)
@@ -291,22 +303,28 @@ class _NearestCenter:
         """Labels and best scores (views of buffers) of the columns of ``block``, (d + 1, m)."""
         rows = block.shape[1]
         scores = self.scores[:, :rows]
-        for first in range(0, rows, self.columns_per_product):
-            last = min(first + self.columns_per_product, rows)
-            np.matmul(self.weights, block[:, first:last], out=scores[:, first:last])
+        # Products of at most columns_per_product columns each (see _MAX_PRODUCT); numpy
+        # runs a stack of them in one call, which saves the Python overhead of a loop.
+        width = self.columns_per_product
+        whole = rows - rows % width
+        if whole:
+            np.matmul(self.weights, block[:, :whole].reshape(-1, whole // width, width).transpose(1, 0, 2),
+                      out=scores[:, :whole].reshape(self.k, whole // width, width).transpose(1, 0, 2))
+        if whole < rows:
+            np.matmul(self.weights, block[:, whole:], out=scores[:, whole:])
         # The nearest center is the first row of the column minimum: ties go to the lowest
-        # index. numpy's argmin is slow over short rows, so count instead, for every point,
-        # the rows from its first minimum on (k minus that count is its label).
+        # index. numpy's argmin is slow over short columns, so mark instead the rows equal
+        # to the minimum: where exactly one row is (almost always), the sum of the row
+        # indices times the marks is the label. argmin settles the few exact ties (and
+        # NaN scores, which no row equals).
         best = np.minimum.reduce(scores, axis=0, out=self.best[:rows])
-        match, found, count = self.match[:rows], self.found[:rows], self.count[:rows]
-        found_as_int = found.view(np.uint8)
-        found[:] = False
-        count[:] = 0
-        for row in scores:
-            np.equal(row, best, out=match)
-            np.logical_or(found, match, out=found)
-            np.add(count, found_as_int, out=count)
-        labels = np.subtract(self.k, count, out=self.labels[:rows])
+        marks = np.equal(scores, best, out=self.match[:, :rows]).view(np.uint8)
+        count = np.add.reduce(marks, axis=0, dtype=self.count.dtype, out=self.count[:rows])
+        weighted = np.multiply(marks, self.index, out=self.weighted[:, :rows])
+        labels = np.add.reduce(weighted, axis=0, out=self.labels[:rows])
+        ties = np.flatnonzero(count != 1)
+        if ties.size:
+            labels[ties] = np.argmin(scores[:, ties], axis=0)
         return labels, best
 
     def second_best(self, labels):
@@ -429,30 +447,25 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
     # point in place costs less than gathering the candidates; the others keep their
     # labels anyway, so the iterations do not change.
     dense = candidates.size > _DENSE_SHARE * n
-    if dense:
-        candidates = np.arange(n)
-    step = max(1, min(_rows_per_chunk(k, d), candidates.size))
+    size = n if dense else candidates.size
+    step = max(1, min(_rows_per_chunk(k, d), size))
     nearest = _NearestCenter(centers, step)
     gathered = np.empty((d + 1, step))
     gathered[d] = 1.0
     moves = []
-    for start in range(0, candidates.size, step):
-        columns = candidates[start:start + step]
+    for start in range(0, size, step):
         if dense:
-            block = points[:, start:start + columns.size]
+            # Slices rather than index arrays: every read and write below is in place.
+            columns = slice(start, min(start + step, n))
+            block = points[:, columns]
         else:
+            columns = candidates[start:start + step]
             block = gathered[:, :columns.size]
             # mode="clip" skips the bounds check (the indices are valid) and so lets take
             # write straight into the buffer: twice as fast (measured).
             np.take(points[:d], columns, axis=1, out=block[:d], mode="clip")
         new, best = nearest(block)
-        # Scores plus ||x||^2 are squared distances (rounding can take a tiny one below 0).
-        norms = squared_norms[start:start + columns.size] if dense else squared_norms[columns]
-        gap = nearest.second_best(new)
-        gap += norms
-        np.sqrt(np.maximum(gap, 0.0, out=gap), out=gap)
-        best += norms
-        gap -= np.sqrt(np.maximum(best, 0.0, out=best), out=best)
+        gap = _gaps(nearest, new, best, squared_norms[columns])
         gap += drift - margin
         bounds[columns] = gap
         if not first:
@@ -464,11 +477,78 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
     if first:
         sums += _cluster_sums(points[:d].T, labels, k)
         counts += np.bincount(labels, minlength=k)
-    elif moves:
-        coordinates, old, new = (np.concatenate(parts, axis=-1) for parts in zip(*moves))
-        coordinates = coordinates.T
-        sums += _cluster_sums(coordinates, new, k) - _cluster_sums(coordinates, old, k)
-        counts += np.bincount(new, minlength=k) - np.bincount(old, minlength=k)
+    else:
+        _move_points(sums, counts, moves)
+
+
+def _gaps(nearest, labels, best, norms):
+    """Gaps (m,) of the points of the last chunk of ``nearest`` (a :class:`_NearestCenter`):
+    distance to the second-nearest center minus distance to the nearest. ``labels`` and
+    ``best`` are what it returned, ``norms`` the points' squared norms; ``best`` is
+    overwritten."""
+    # Scores plus ||x||^2 are squared distances (rounding can take a tiny one below 0).
+    gap = nearest.second_best(labels)
+    gap += norms
+    np.sqrt(np.maximum(gap, 0.0, out=gap), out=gap)
+    best += norms
+    gap -= np.sqrt(np.maximum(best, 0.0, out=best), out=best)
+    return gap
+
+
+def _sampled_gaps(points, centers, squared_norms):
+    """Gaps (see :func:`_gaps`) of at most 1024 points, evenly spaced over all: enough to
+    tell a share of the points to within a few per cent, at a small cost."""
+    n = points.shape[1]
+    size = min(1024, n)
+    sample = np.arange(size) * n // size
+    nearest = _NearestCenter(centers, size)
+    labels, best = nearest(points[:, sample])
+    return _gaps(nearest, labels, best, squared_norms[sample])
+
+
+def _plain_step(points, centers, labels, sums, counts):
+    """The assignment step inside :func:`fit` without bounds: every point is assigned again.
+
+    :func:`_lloyd` takes it while the bounds of :func:`_assign_step` spare too few points
+    to pay for their upkeep (data without cluster structure): the labels are the same, at
+    a lower cost per point. ``labels``, ``sums`` (k, d) and ``counts`` (k,) are
+    updated in place, the sums and counts for the points that changed cluster only.
+    """
+    d, n = points.shape[0] - 1, points.shape[1]
+    step = min(_rows_per_chunk(centers.shape[0], d), n)
+    nearest = _NearestCenter(centers, step)
+    moves = []
+    for start in range(0, n, step):
+        block = points[:, start:start + step]
+        new, _ = nearest(block)
+        old = labels[start:start + step]  # a view: written below
+        changed = np.flatnonzero(old != new)
+        moves.append((block[:d, changed], old[changed], new[changed]))
+        old[:] = new
+    _move_points(sums, counts, moves)
+
+
+def _move_points(sums, counts, moves):
+    """Update ``sums`` (k, d) and ``counts`` (k,) in place for points that changed cluster.
+
+    ``moves`` holds, per chunk, the coordinates (d, m) of its moved points, their old and
+    their new labels. The points are taken in index order whatever the chunks, so the
+    sums round alike however many points were skipped."""
+    if not moves:
+        return
+    k, d = sums.shape
+    coordinates, old, new = (np.concatenate(parts, axis=-1) for parts in zip(*moves))
+    # Every moved point is added to its new cluster's sum and taken from its old one: a
+    # product with a matrix of +1 and -1 (exact products), faster than a bincount per
+    # coordinate, by pieces small enough for BLAS to run on this thread (_MAX_PRODUCT)
+    # and for the matrix to stay small, never (k, m) at once.
+    clusters = np.arange(k)[:, np.newaxis]
+    width = max(1, min(1024, _MAX_PRODUCT // (k * d)))
+    for start in range(0, new.size, width):
+        change = np.equal(clusters, new[start:start + width]).astype(float)
+        change -= np.equal(clusters, old[start:start + width])
+        sums += change @ coordinates[:, start:start + width].T
+    counts += np.bincount(new, minlength=k) - np.bincount(old, minlength=k)
 
 
 def _squared_spread(points) -> float:
@@ -797,20 +877,42 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol):
     labels = np.empty(n, dtype=_label_type(k))
     previous_labels = np.full(n, k, dtype=labels.dtype)  # k is no label: never equal
     bounds = np.empty(n)
-    drift = 0.0
+    drift = last_drift = 0.0
     sums, counts = np.zeros((k, d)), np.zeros(k, dtype=np.intp)
     history = []
     converged = False
     n_iter = 0
+    bounds_valid, plain_left, plain_run = False, 0, 1
     for n_iter in range(1, max_iter + 1):
-        _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, n_iter == 1, squared_norms)
+        # Bounds that spare few points cost more than they save (the centers of data
+        # without cluster structure keep moving): then take a run of plain steps, four
+        # times as long as the last (a quarter as long after bounds that spared enough),
+        # and after it measure every gap again only if the gaps of a sample of points say
+        # that fresh bounds would spare enough. Not in iteration 2: the centers move most
+        # in the first update, whatever the data.
+        if bounds_valid and n_iter > 2 and np.count_nonzero(bounds <= drift) > _PLAIN_SHARE * n:
+            plain_left, plain_run, bounds_valid = plain_run, 4 * plain_run, False
+        elif bounds_valid:
+            plain_run = max(1, plain_run // 4)
+        elif n_iter > 1 and not plain_left and np.mean(
+                _sampled_gaps(points, centers, squared_norms) - margin <= last_drift) > _PLAIN_SHARE:
+            plain_left, plain_run = plain_run, 4 * plain_run
+        if plain_left:
+            _plain_step(points, centers, labels, sums, counts)
+            plain_left -= 1
+        else:
+            if not bounds_valid:
+                bounds.fill(-np.inf)  # no bound is known: assign every point, measure its gap
+            _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, n_iter == 1, squared_norms)
+            bounds_valid = True
         history.append(_inertia(points, centers, labels, sums, counts, spread))
         # A point that an empty cluster takes over needs no new bound: its gap was at most
         # its distance to that cluster's old center, which is how far the center moves
         # (onto the point), so the drift below makes its bound fail next time.
         new_centers = _centers_from_sums(points[:d].T, labels, sums, counts)
         shifts = _row_squared_norms(new_centers - centers)
-        drift += float(np.sum(np.sqrt(np.sort(shifts)[-2:])))
+        last_drift = float(np.sum(np.sqrt(np.sort(shifts)[-2:])))
+        drift += last_drift
         centers = new_centers
         if np.array_equal(labels, previous_labels) or float(np.sum(shifts)) <= working_tol:
             converged = True

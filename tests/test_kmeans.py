@@ -399,17 +399,23 @@ def test_skipping_never_changes_the_iterations(monkeypatch):
         assert skipping.n_iter == plain.n_iter, case
 
 
-def assigned_per_iteration(monkeypatch, X, start):
-    """Number of points each assignment step of fit computes, and the result."""
+def assigned_per_iteration(monkeypatch, X, start, max_iter=300):
+    """Number of points each assignment step of fit computes (-n for a plain step, which
+    assigns all n points without bounds), and the result."""
     counts = []
-    real_step = kmeans._assign_step
+    real_step, real_plain_step = kmeans._assign_step, kmeans._plain_step
 
     def spy(points, centers, labels, bounds, drift, margin, sums, counts_, first, *rest):
         counts.append(points.shape[1] if first else int(np.count_nonzero(bounds <= drift)))
         return real_step(points, centers, labels, bounds, drift, margin, sums, counts_, first, *rest)
 
+    def plain_spy(points, *rest):
+        counts.append(-points.shape[1])
+        return real_plain_step(points, *rest)
+
     monkeypatch.setattr(kmeans, "_assign_step", spy)
-    result = fit(X, start.shape[0], init=start)
+    monkeypatch.setattr(kmeans, "_plain_step", plain_spy)
+    result = fit(X, start.shape[0], init=start, max_iter=max_iter)
     monkeypatch.undo()
     return np.array(counts), result
 
@@ -418,40 +424,73 @@ def test_skipping_leaves_out_most_points_once_the_centers_settle(monkeypatch):
     rng = np.random.default_rng(32)
     X = blobs(rng, 20_000, 3, 6, spread=0.8)
     assigned, result = assigned_per_iteration(monkeypatch, X, X[:6].copy())
-    assert result.n_iter == len(assigned) > 4
-    assert assigned[0] == len(X)
+    assert result.n_iter == len(assigned) > 5
+    # No plain step: from iteration 4 on the bounds spare more than 90 per cent.
+    assert assigned[0] == len(X) and np.all(assigned >= 0), assigned
     assert np.all(assigned[3:] < 0.1 * len(X)), assigned
     monkeypatch.setattr(kmeans, "_rounding_margin", lambda points: HUGE_MARGIN)
     plain_assigned, plain = assigned_per_iteration(monkeypatch, X, X[:6].copy())
-    assert np.all(plain_assigned == len(X))
+    assert np.all(np.abs(plain_assigned) == len(X))
     np.testing.assert_array_equal(result.labels, plain.labels)
 
 
-def test_bounds_are_lower_bounds_of_the_gaps(monkeypatch):
-    # Before every assignment step after the first, bounds - drift must be at most each
-    # point's gap (distance to the nearest other center minus distance to its own),
-    # computed here by brute force, so that every point it skips has a positive gap.
-    real_step = kmeans._assign_step
-    checked = []
+def test_plain_steps_never_change_the_iterations(monkeypatch):
+    # _PLAIN_SHARE = 0 takes plain steps after every bounded one that follows another,
+    # 1 never takes one: the labels, centers, J history and n_iter must be the same.
+    cases = list(skipping_cases())
+    X = np.random.default_rng(33).standard_normal((3000, 4))
+    cases.append(("structureless", X, X[:7].copy()))
+    for case, X, start in cases:
+        monkeypatch.setattr(kmeans, "_PLAIN_SHARE", 0.0)
+        plain = fit(X, start.shape[0], init=start)
+        monkeypatch.setattr(kmeans, "_PLAIN_SHARE", 1.0)
+        bounded = fit(X, start.shape[0], init=start)
+        monkeypatch.undo()
+        np.testing.assert_array_equal(plain.labels, bounded.labels, err_msg=f"case {case}")
+        np.testing.assert_array_equal(plain.centers, bounded.centers, err_msg=f"case {case}")
+        np.testing.assert_array_equal(plain.inertia_history, bounded.inertia_history, err_msg=f"case {case}")
+        assert plain.n_iter == bounded.n_iter, case
 
-    def check(points, centers, labels, bounds, drift, margin, sums, counts, first, *rest):
-        if not first:
-            x = points[:-1].T
-            distances = np.sqrt(((x[:, np.newaxis, :] - centers[np.newaxis]) ** 2).sum(axis=2))
-            own = distances[np.arange(len(x)), labels]
-            distances[np.arange(len(x)), labels] = np.inf
-            gap = distances.min(axis=1) - own
-            slack = 1e-9 * (1.0 + np.abs(x).max())
-            assert np.all(bounds - drift <= gap + slack)
-            skipped = bounds > drift
-            assert np.all(gap[skipped] > 0)
-            checked.append(skipped.mean())
-        return real_step(points, centers, labels, bounds, drift, margin, sums, counts, first, *rest)
 
-    monkeypatch.setattr(kmeans, "_assign_step", check)
-    for case, X, start in skipping_cases():
-        fit(X, start.shape[0], init=start)
-    assert len(checked) > 200 and np.mean(checked) > 0.5
+def test_structureless_data_take_plain_steps_and_sample_the_gaps_after_each_run(monkeypatch):
+    # On standard normal data the centers keep moving and the bounds would spare few
+    # points: fit takes plain steps from iteration 3 on. After each run of plain steps
+    # (1, then 4, then 16 steps) it measures the gaps of a sample, which say that fresh
+    # bounds would spare too few as well, so it never measures all the gaps again.
+    X = np.random.default_rng(16).standard_normal((20_000, 16))
+    events = []
+
+    def spy(name):
+        real = getattr(kmeans, name)
+
+        def record(*args):
+            events.append(name)
+            return real(*args)
+
+        monkeypatch.setattr(kmeans, name, record)
+
+    for name in ("_assign_step", "_plain_step", "_sampled_gaps"):
+        spy(name)
+    result = fit(X, 16, init=X[:16].copy(), max_iter=20)
+    monkeypatch.undo()
+    letters = {"_assign_step": "b", "_plain_step": "p", "_sampled_gaps": "s"}
+    assert "".join(letters[name] for name in events) == "bbp" + "s" + 4 * "p" + "s" + 13 * "p"
+    monkeypatch.setattr(kmeans, "_PLAIN_SHARE", 1.0)  # bounds in every step
+    bounded = fit(X, 16, init=X[:16].copy(), max_iter=20)
+    np.testing.assert_array_equal(result.centers, bounded.centers)
+    np.testing.assert_array_equal(result.inertia_history, bounded.inertia_history)
+
+
+def test_sampled_gaps_are_the_gaps_of_evenly_spaced_points():
+    rng = np.random.default_rng(34)
+    X = blobs(rng, 5000, 3, 4, spread=1.0)
+    points = kmeans._centered_points(X, *kmeans._frame(X))
+    centers = points[:3, :4].T.copy()
+    norms = np.einsum("ij,ij->j", points[:3], points[:3])
+    gaps = kmeans._sampled_gaps(points, centers, norms)
+    x = points[:3, np.arange(1024) * 5000 // 1024].T
+    distances = np.sort(np.sqrt(((x[:, np.newaxis] - centers[np.newaxis]) ** 2).sum(axis=2)), axis=1)
+    np.testing.assert_allclose(gaps, distances[:, 1] - distances[:, 0], atol=1e-6)
 
 
 # --------------------------------------------------------------------------- bad input
