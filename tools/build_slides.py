@@ -44,10 +44,13 @@ SOLUTION_CODE = "solution-code"  # added here to the code cells of worked soluti
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TEACH_HINT = 'install the teach extra: python -m pip install -e ".[teach]" (make slides does)'
 
-# (distribution, folder inside it, folder under _static/): what a slideshow loads.
+# (distribution, its folder, the folder under _static/, the parts a slideshow uses): reveal.js
+# with its speaker-notes plugin; MathJax's TeX-to-SVG bundle and the TeX extensions it loads
+# on demand (\boldsymbol, for one), not its other 20 MB of bundles and speech rules.
 ASSETS = (
-    ("sphinx-revealjs", "sphinx_revealjs/_static/revealjs", "revealjs"),
-    ("sphinx-mathjax-offline", "sphinx-mathjax-offline/static/mathjax", "mathjax"),
+    ("sphinx-revealjs", "sphinx_revealjs/_static/revealjs", "revealjs", ("LICENSE", "dist", "plugin/notes")),
+    ("sphinx-mathjax-offline", "sphinx-mathjax-offline/static/mathjax", "mathjax",
+     ("tex-svg.js", "input/tex/extensions")),
 )
 
 
@@ -80,12 +83,19 @@ def installed_asset(distribution: str, folder: str) -> Path:
 
 def copy_assets(output_dir: Path) -> None:
     """Copy reveal.js and MathJax from their installed packages into ``output_dir/_static``."""
-    for distribution, folder, target in ASSETS:
+    for distribution, folder, target, parts in ASSETS:
         source = installed_asset(distribution, folder)
         destination = output_dir / STATIC / target
         if destination.exists():
             shutil.rmtree(destination)
-        shutil.copytree(source, destination, ignore=shutil.ignore_patterns("*.map", "__pycache__"))
+        for part in parts:
+            if not (source / part).exists():
+                raise FileNotFoundError(f"{distribution} has no {part} in {source}; {TEACH_HINT}")
+            if (source / part).is_dir():
+                shutil.copytree(source / part, destination / part, ignore=shutil.ignore_patterns("*.map"))
+            else:
+                (destination / part).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source / part, destination / part)
 
 
 def rewrite_links(body: str) -> str:
