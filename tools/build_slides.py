@@ -42,6 +42,9 @@ SCROLL_BOXES = (
 )
 SOLUTION_CODE = "solution-code"  # added here to the code cells of worked solutions
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# matplotlib's JavaScript animations (FuncAnimation.to_jshtml) link Font Awesome from a CDN
+# for their button icons; the template draws those icons with text instead.
+FONT_AWESOME_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>\s*", re.IGNORECASE)
 TEACH_HINT = 'install the teach extra: python -m pip install -e ".[teach]" (make slides does)'
 
 # (distribution, its folder, the folder under _static/, the parts a slideshow uses): reveal.js
@@ -111,13 +114,17 @@ def for_slides(notebook):
     Explore cells keep the figure and the line they store for readers without a kernel
     (their widget view would be an empty box, as the notebooks store no widget state); the
     worked solutions keep only their output, which stays a closed ``<details>`` as in
-    JupyterLab, so a slide under an exercise gives nothing away.
+    JupyterLab, so a slide under an exercise gives nothing away; animations lose their link
+    to Font Awesome on the web.
     """
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
         for output in cell.outputs:
-            output.get("data", {}).pop(WIDGET_VIEW, None)
+            data = output.get("data", {})
+            data.pop(WIDGET_VIEW, None)
+            if "text/html" in data:
+                data["text/html"] = FONT_AWESOME_LINK.sub("", data["text/html"])
         if "solution" in cell.metadata.get("tags", []):
             cell.metadata["tags"] = [*cell.metadata["tags"], SOLUTION_CODE]
     return notebook
