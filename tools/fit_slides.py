@@ -8,8 +8,9 @@ does, measures in headless Chromium how tall each cell is on its slide, and walk
 cells in order. A cell that would push its (sub)slide past the canvas starts a new
 sub-slide: its ``slideshow.slide_type`` becomes ``"subslide"`` (a ``"-"`` or a
 ``"fragment"`` before). The author's own breaks (``slide``, ``subslide``) are kept, and
-nothing else in the notebook changes. A single cell taller than the canvas is reported,
-not split: the template lets its code, prose or printed output scroll in its own box.
+nothing else in the notebook changes. A cell that fills a slide on its own is reported: the
+template already lets its code, prose or printed output scroll in its own box, and if it is
+still too tall, tests/test_slides.py says so.
 ``tests/test_slides.py`` then checks every slide.
 """
 
@@ -110,7 +111,7 @@ def main() -> None:
                         cell.metadata.setdefault("slideshow", {})["slide_type"] = kind
                         changed += 1
                 for note in too_tall:
-                    print(f"{path.name}: taller than a slide, scrolls in its own box: {note}")
+                    print(f"{path.name}: fills a slide on its own (canvas {build_slides.CANVAS[1]} px): {note}")
                 if changed and not args.dry_run:
                     nbformat.write(notebook, path)
                 print(f"{path.name}: {changed} new breaks{' (dry run)' if args.dry_run else ''}")
