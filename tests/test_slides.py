@@ -130,8 +130,9 @@ def slides_dir(tmp_path_factory):
 
 
 
-def open_offline(browser, path: Path):
-    """A page with every request to a non-local address blocked and recorded."""
+def open_offline(browser, path: Path, slideshow: bool = True):
+    """A page with every request to a non-local address blocked and recorded; for a
+    slideshow, once reveal.js is ready and MathJax has typeset every formula."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     left = []
 
@@ -149,18 +150,24 @@ def open_offline(browser, path: Path):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(path.as_uri())
-    page.wait_for_function(READY, timeout=LOAD_TIMEOUT_MS)
-    page.evaluate(TYPESET)
+    if slideshow:
+        page.wait_for_function(READY, timeout=LOAD_TIMEOUT_MS)
+        page.evaluate(TYPESET)
     return context, page, left, errors
 
 
-def test_index_links_every_lesson(slides_dir):
+def test_index_links_every_lesson_and_loads_nothing_from_the_web(slides_dir, chromium):
     index = (slides_dir / "index.html").read_text(encoding="utf-8")
     for notebook in NOTEBOOKS:
         assert f'href="{notebook.stem}.slides.html"' in index
         assert (slides_dir / f"{notebook.stem}.slides.html").is_file()
+    assert 'href="glossary.html"' in index
     assert (slides_dir / "_static" / "revealjs" / "dist" / "reveal.js").is_file()
     assert (slides_dir / "_static" / "mathjax" / "tex-svg.js").is_file()
+    for name in ("index.html", "glossary.html"):
+        context, _, left, errors = open_offline(chromium, slides_dir / name, slideshow=False)
+        context.close()
+        assert not left and not errors, f"{name}: requests left the machine: {left}; errors: {errors}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
