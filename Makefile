@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test outputs student site clean
+.PHONY: lab test outputs student site slides clean
 
 # JupyterLab on the contents page; as root too. Pass options with LAB_ARGS, e.g.
 # make lab LAB_ARGS="--ip=0.0.0.0 --no-browser" to reach it from another machine, or
@@ -38,6 +38,10 @@ student: $(STAMP)
 site: $(STAMP)
 	rm -rf _site
 	$(BIN)/python tools/build_site.py _site
+
+# Every lesson as an offline reveal.js slideshow on a 1280x720 canvas: open _slides/index.html.
+slides: $(STAMP)
+	$(BIN)/python tools/build_slides.py _slides
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
