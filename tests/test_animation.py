@@ -7,6 +7,7 @@ import re
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import test_browser
 from PIL import Image
 
 from course_utils import gmm, kmeans
@@ -53,6 +54,7 @@ def test_the_html_holds_every_frame_as_a_retina_palette_png_shown_at_half_width(
     assert "new Animation(frames" in page and 'type="range"' in page  # matplotlib's player and slider
     for image in frames:
         assert image.format == "PNG" and image.mode == "P"
+        assert image.convert("RGB").getpixel((0, 0)) == (255, 255, 255)  # the page's white, exactly
         # 3 x 2 inches at 96 CSS pixels per inch, stored at twice the pixels
         assert image.size == (2 * 288, 2 * 192)
     assert (small_animation.width, small_animation.height) == (288, 192)
@@ -203,3 +205,45 @@ def test_bound_slice_frames_redraw_on_one_figure():
     plt.close(figure)
     animation = animate(draw, [0, 1], description="EM on a slice")
     assert animation.n_frames == 2 and animation.height <= MAX_ANIMATION_HEIGHT
+
+
+# In a real browser with no network: the stored HTML plays by itself. Chromium is started
+# (or the test skipped, or failed under CI) as in the learner's browser test.
+browser = test_browser.browser
+
+
+@pytest.mark.browser
+def test_the_player_plays_offline_in_chromium_at_half_its_pixel_width(browser, tmp_path, small_animation):
+    page_file = tmp_path / "animation.html"
+    page_file.write_text(f"<!doctype html><html><body>{small_animation.to_jshtml()}</body></html>",
+                         encoding="utf-8")
+    outside = []
+
+    def only_local(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 720}, device_scale_factor=2)
+    try:
+        page.route("**/*", only_local)
+        page.goto(page_file.as_uri())
+        image = page.locator(".animation img")
+        page.wait_for_function("() => document.querySelector('.animation img').naturalWidth > 0")
+        natural, shown = image.evaluate("i => [[i.naturalWidth, i.naturalHeight], [i.clientWidth, i.clientHeight]]")
+        assert natural == [2 * small_animation.width, 2 * small_animation.height]
+        assert shown == [small_animation.width, small_animation.height]  # sharp on a HiDPI screen
+        first = image.evaluate("i => i.src")
+        page.get_by_title("Next frame", exact=True).click()
+        assert image.evaluate("i => i.src") != first
+        assert page.locator(".animation input[type=range]").input_value() == "1"
+        icons = page.locator(".animation button svg")
+        assert icons.count() == 9 and all(icons.nth(k).bounding_box()["width"] > 0 for k in range(9))
+        page.get_by_title("Play", exact=True).click()
+        page.wait_for_function("() => document.querySelector('.animation input[type=range]').value !== '1'",
+                               timeout=10_000)
+    finally:
+        page.close()
+    assert outside == []

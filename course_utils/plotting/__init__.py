@@ -126,6 +126,13 @@ def _palette_png(figure, fast: bool = False, **savefig_kwargs) -> tuple[bytes, t
         image = Image.open(buffer).convert("RGB")
     method = Image.Quantize.FASTOCTREE if fast else Image.Quantize.MEDIANCUT
     palette = image.quantize(colors=256, method=method, dither=Image.Dither.NONE)
+    if fast:
+        # The octree averages the background with the antialiased edges beside it (white
+        # becomes 254): give the background's palette entry its exact colour back.
+        colours = palette.getpalette()
+        entry = palette.getpixel((0, 0))
+        colours[3 * entry: 3 * entry + 3] = image.getpixel((0, 0))
+        palette.putpalette(colours)
     output = io.BytesIO()
     palette.save(output, format="PNG", optimize=not fast)
     return output.getvalue(), image.size
