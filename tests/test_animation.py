@@ -88,21 +88,34 @@ def test_a_notebook_shows_the_player_and_a_line_where_html_is_not_shown(small_an
     assert isinstance(small_animation, Animation) and not plt.get_fignums()  # its figure is closed
 
 
-def test_axis_limits_and_layout_stay_fixed_across_frames(monkeypatch):
+def moving_point_on_equal_axes(frame, figure):
+    """The same, beside a panel of equal aspect whose limits widen to fill its box."""
+    figure, (ax, square) = figure_and_axes(figure, 1, 2, figsize=(6.0, 2.0))
+    for axes in (ax, square):
+        axes.plot([5.0 * frame, 5.0 * frame + 1.0], [0.0, 1.0], marker="o")
+        axes.set(title=f"frame {frame}", xlabel="x (units)", ylabel="y (units)")
+    square.set_aspect("equal", adjustable="datalim")
+    return figure
+
+
+def test_axis_limits_and_layout_stay_fixed_across_frames(monkeypatch, caplog):
     use_house_style()
     seen = []
     grab = _PaletteHTMLWriter.grab_frame
 
     def recording_grab(self, **kwargs):
-        ax = self.fig.axes[0]
-        seen.append((ax.get_xlim(), ax.get_ylim(), tuple(ax.get_position().bounds)))
-        return grab(self, **kwargs)
+        grabbed = grab(self, **kwargs)  # the frame as drawn
+        seen.append([(ax.get_xlim(), ax.get_ylim(), tuple(ax.get_position().bounds)) for ax in self.fig.axes])
+        return grabbed
 
     monkeypatch.setattr(_PaletteHTMLWriter, "grab_frame", recording_grab)
-    animate(moving_point, range(3), description="a moving point")
+    animate(moving_point_on_equal_axes, range(3), description="a moving point")
     assert len(seen) == 3 and all(view == seen[0] for view in seen)
-    low, high = seen[0][0]
-    assert low <= 0.0 and high >= 11.0  # the union of what each frame showed
+    for xlim, _, _ in seen[0]:
+        assert xlim[0] <= 0.0 and xlim[1] >= 11.0  # the union of what each frame showed
+    _, y_square, _ = seen[0][1]
+    assert y_square[1] - y_square[0] > 2.0  # equal aspect: y widened to match x, not the box shrunk
+    assert "Ignoring fixed" not in caplog.text
 
 
 def test_bad_input_is_named():

@@ -437,11 +437,30 @@ def _union(first: tuple, second: tuple) -> tuple:
 
 
 def _apply(figure, limits, layout) -> None:
+    figure.subplots_adjust(**layout)
+    width, height = figure.get_size_inches()
     for ax, (xlim, ylim) in zip(figure.axes, limits):
-        if ax.get_aspect() != "auto" and ax.get_adjustable() == "datalim":
-            # Equal aspect on fixed limits: the box, not the limits, gives way.
-            ax.set_adjustable("box")
+        if ax.get_aspect() != "auto" and ax.get_adjustable() == "datalim" and ax.name == "rectilinear":
+            # A fixed aspect that widens the limits to fill the box: widen the union the
+            # same way here, once for all frames (matplotlib would decide from each frame's
+            # own data, and could even cut the union down).
+            box = ax.get_position(original=True)
+            xlim, ylim = _widened_to_box(xlim, ylim, ax.get_aspect(), box.height * height / (box.width * width))
+            ax.set_adjustable("box")  # the limits now fit the box: nothing changes at draw time
         ax.set_xlim(xlim)
         ax.set_ylim(ylim)
-    if layout is not None:
-        figure.subplots_adjust(**layout)
+
+
+def _widened_to_box(xlim, ylim, aspect: float, box_ratio: float) -> tuple[tuple, tuple]:
+    """Limits holding ``xlim`` and ``ylim`` whose data aspect fills a box of height/width ``box_ratio``."""
+    x_range, y_range = abs(xlim[1] - xlim[0]), abs(ylim[1] - ylim[0])
+    if y_range * aspect < box_ratio * x_range:
+        y_range = box_ratio * x_range / aspect
+    else:
+        x_range = y_range * aspect / box_ratio
+
+    def around(limits, size):
+        centre, sign = 0.5 * (limits[0] + limits[1]), 1.0 if limits[1] >= limits[0] else -1.0
+        return (centre - sign * size / 2, centre + sign * size / 2)
+
+    return around(xlim, x_range), around(ylim, y_range)
