@@ -61,6 +61,8 @@ def test_the_html_holds_every_frame_as_a_retina_palette_png_shown_at_half_width(
     images = re.findall(r"<img [^>]*>", page)
     assert len(images) == 1 and 'width="288"' in images[0] and "max-width: 100%" in images[0]
     assert 'alt="a moving point"' in images[0]
+    first = FRAME.search(page).group(2)
+    assert f'src="data:image/png;base64,{first}"' in images[0]  # shown where scripts do not run
 
 
 def test_the_html_loads_nothing_from_outside_and_draws_its_own_icons(small_animation):

@@ -274,9 +274,10 @@ class Animation(FuncAnimation):
 
         It differs from matplotlib's in what the course needs offline and on HiDPI
         screens: frames are retina palette PNGs shown at half their pixel width (the
-        ``<img>`` says its ``width``), the buttons' icons are inline SVG instead of a style
-        sheet from the web, and the element ids come from the frames, so that re-running
-        an unchanged notebook stores the same text.
+        ``<img>`` says its ``width``, and shows the first frame where scripts do not run),
+        the buttons' icons are inline SVG instead of a style sheet from the web, and the
+        element ids come from the frames, so that re-running an unchanged notebook stores
+        the same text.
         """
         if getattr(self, "html", None) is None:
             writer = _PaletteHTMLWriter(fps=fps or 1000 / self._interval, embed_frames=True,
@@ -297,10 +298,12 @@ class Animation(FuncAnimation):
         page = _STYLE_SHEET_LINK.sub("", page)
         page = _FONT_AWESOME_ICON.sub(_icon, page)
         alt = html.escape(self.description, quote=True)
+        # The first frame is also the image's source: where scripts do not run (an untrusted
+        # notebook in JupyterLab, a web page that strips them) it still shows a figure.
         return page.replace(
             f'<img id="_anim_img{new_id}">',
-            f'<img id="_anim_img{new_id}" width="{self.width}" alt="{alt}" '
-            'style="max-width: 100%; height: auto">',
+            f'<img id="_anim_img{new_id}" src="data:image/png;base64,{frames[0]}" width="{self.width}" '
+            f'alt="{alt}" style="max-width: 100%; height: auto">',
         )
 
     def _post_draw(self, framedata, blit):
