@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -52,6 +53,7 @@ def test_the_html_holds_every_frame_as_a_retina_palette_png_shown_at_half_width(
     frames = frames_of(page)
     assert len(frames) == small_animation.n_frames == 3
     assert "new Animation(frames" in page and 'type="range"' in page  # matplotlib's player and slider
+    assert "slider_id, 900," in page  # each frame shows for interval_ms
     for image in frames:
         assert image.format == "PNG" and image.mode == "P"
         assert image.convert("RGB").getpixel((0, 0)) == (255, 255, 255)  # the page's white, exactly
@@ -262,3 +264,25 @@ def test_the_player_plays_offline_in_chromium_at_half_its_pixel_width(browser, t
     finally:
         page.close()
     assert outside == []
+
+
+LESSONS_WITH_ANIMATIONS = ("03_kmeans", "04_gaussian_mixtures_em", "05_em_lower_bound")
+
+
+@pytest.mark.parametrize("stem", LESSONS_WITH_ANIMATIONS)
+def test_each_lesson_stores_a_self_contained_animation_that_fits_a_slide(stem):
+    """What the site, the slides and notebook viewers show: the stored output, not a rerun."""
+    import nbformat
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / f"{stem}.ipynb"
+    pages = [output.data["text/html"] for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"
+             for output in cell.get("outputs", []) if "new Animation(frames" in output.get("data", {}).get("text/html", "")]
+    assert len(pages) == 1, f"{stem}: expected one stored animation, found {len(pages)}"
+    page = pages[0]
+    frames = frames_of(page)
+    assert 5 <= len(frames) <= 15  # only as many as teach something
+    width = int(re.search(r'<img [^>]*width="(\d+)"', page).group(1))
+    for image in frames:
+        assert image.mode == "P" and image.width == 2 * width  # retina palette PNG at half its width
+        assert image.height // 2 <= MAX_ANIMATION_HEIGHT
+    assert not re.search(r"https?:", page) and "fa fa-" not in page

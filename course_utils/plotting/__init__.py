@@ -288,6 +288,8 @@ class Animation(FuncAnimation):
                 page = path.read_text(encoding="utf-8")
             self.n_frames = len(writer._saved_frames)
             self.width, self.height = (size // 2 for size in writer.frame_pixels)
+            # HTMLWriter turns the interval into frames per second and back (900 ms -> 899.0).
+            page = page.replace(f"slider_id, {1000 // writer.fps},", f"slider_id, {round(self._interval)},", 1)
             self.html = self._adapt(page, writer._saved_frames)
         return self.html
 
