@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils.gmm import log_gaussian
-from course_utils.plotting import PALETTE, covariance_ellipse
+from course_utils.plotting import PALETTE, covariance_ellipse, figure_and_axes
 
 BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, _, BLACK = PALETTE
 
@@ -44,7 +44,7 @@ def plot_decomposition(mixing, elbos, log_likelihood: float):
 def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
                      data=None, mixtures=None, parameter_label: str = r"$\theta$",
                      parameter_symbol: str = r"\theta",
-                     data_label: str = "x", density_label: str = "density", ylim=None):
+                     data_label: str = "x", density_label: str = "density", ylim=None, figure=None):
     """EM on a one-parameter slice: :math:`\\ln p(X\\mid\\theta)` and the bound of one iteration.
 
     Parameters
@@ -72,6 +72,8 @@ def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
         component's subscript.
     ylim : (float, float), optional
         Limits of the log-likelihood axis; by default from the first iterate to the best value.
+    figure : matplotlib Figure, optional
+        A figure to clear and draw on (an animation frame); by default a new one.
 
     Returns
     -------
@@ -84,9 +86,10 @@ def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
     t = int(iteration)
     with_data = data is not None and mixtures is not None
     if with_data:
-        fig, (ax_data, ax) = plt.subplots(1, 2, figsize=(11.0, 5.0), gridspec_kw={"width_ratios": [1, 1.4]})
+        fig, (ax_data, ax) = figure_and_axes(figure, 1, 2, figsize=(11.0, 5.0),
+                                             gridspec_kw={"width_ratios": [1, 1.4]})
     else:
-        fig, ax = plt.subplots(figsize=(7.5, 5.0))
+        fig, ax = figure_and_axes(figure, figsize=(7.5, 5.0))
 
     here = np.interp(positions[t], grid, log_likelihood)
     there = np.interp(positions[t + 1], grid, log_likelihood)
@@ -133,7 +136,8 @@ def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
         ax_data.set_title("The data and the mixture")
         # Below the axes, like the other panel's: inside, it would cover the histogram.
         ax_data.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16))
-    fig.tight_layout()
+    if figure is None:  # on a given figure, the caller (e.g. animate) sets the layout
+        fig.tight_layout()
     return fig
 
 

@@ -12,7 +12,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from scipy import stats
 
-from course_utils.plotting import PALETTE, covariance_ellipse
+from course_utils.plotting import PALETTE, covariance_ellipse, figure_and_axes
 
 FAITHFUL_LABELS = ("eruption duration (min)", "waiting time to next eruption (min)")
 
@@ -157,7 +157,7 @@ def plot_responsibilities_2d(X, responsibilities, means, covariances, title: str
 
 
 def plot_em_step(X, weights, means, covariances, responsibilities, history, iteration: int,
-                 labels=FAITHFUL_LABELS) -> plt.Figure:
+                 labels=FAITHFUL_LABELS, figure=None) -> plt.Figure:
     """One frame of EM: the state after ``iteration`` iterations and the log-likelihood so far.
 
     Parameters
@@ -173,6 +173,8 @@ def plot_em_step(X, weights, means, covariances, responsibilities, history, iter
     iteration : int
         Which entry of ``history`` the parameters belong to.
     labels : tuple of two str
+    figure : matplotlib Figure, optional
+        A figure to clear and draw on (an animation frame); by default a new one.
 
     Returns
     -------
@@ -180,7 +182,7 @@ def plot_em_step(X, weights, means, covariances, responsibilities, history, iter
     """
     X = np.asarray(X, dtype=float)
     history = np.asarray(history, dtype=float)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.3), width_ratios=(1.2, 1.0))
+    fig, (left, right) = figure_and_axes(figure, 1, 2, figsize=(11.0, 4.3), width_ratios=(1.2, 1.0))
     _scatter_with_ellipses(left, X, responsibilities, means, covariances, labels)
     _ellipse_legend(left, len(means))
     shares = ", ".join(f"{w:.2f}" for w in np.asarray(weights))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils.plotting import PALETTE
+from course_utils.plotting import PALETTE, figure_and_axes
 
 # Marker shapes cycle with the palette, so each cluster differs in shape as well as colour.
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -71,7 +71,7 @@ def plot_clusters(X, labels, centers, title: str, xlabel: str = "$x_1$", ylabel:
 
 
 def plot_lloyd_frame(X, centers_path, labels_path, inertia_path, iteration: int,
-                     xlabel: str = "$x_1$", ylabel: str = "$x_2$") -> plt.Figure:
+                     xlabel: str = "$x_1$", ylabel: str = "$x_2$", figure=None) -> plt.Figure:
     """One frame of Lloyd's algorithm: the assignment of an iteration and the update it causes.
 
     Iteration ``t`` (1-based) assigns every point to the nearest of ``centers_path[t-1]``
@@ -90,17 +90,24 @@ def plot_lloyd_frame(X, centers_path, labels_path, inertia_path, iteration: int,
     iteration : int
         Frame to draw, 1 <= iteration <= T.
     xlabel, ylabel : str
+    figure : matplotlib Figure, optional
+        A figure to clear and draw on (an animation frame); by default a new one.
 
     Returns
     -------
     figure : matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If ``iteration`` is outside 1..T.
     """
     centers_path = np.asarray(centers_path, dtype=float)
     inertia_path = np.asarray(inertia_path, dtype=float)
     n_iterations = inertia_path.size
     if not 1 <= iteration <= n_iterations:
         raise ValueError(f"iteration must lie in 1..{n_iterations}; got {iteration}")
-    fig, (ax_data, ax_j) = plt.subplots(1, 2, figsize=(10.0, 4.4), width_ratios=(1.25, 1.0))
+    fig, (ax_data, ax_j) = figure_and_axes(figure, 1, 2, figsize=(10.0, 4.4), width_ratios=(1.25, 1.0))
     _draw_clusters(ax_data, X, labels_path[iteration - 1], centers_path[iteration],
                    previous_centers=centers_path[iteration - 1], legend=_BELOW)
     ax_data.set(xlabel=xlabel, ylabel=ylabel,
@@ -115,7 +122,8 @@ def plot_lloyd_frame(X, centers_path, labels_path, inertia_path, iteration: int,
              title=f"J = {inertia_path[iteration - 1]:.2f} at iteration {iteration}")
     ax_j.set_xticks(steps)
     ax_j.legend(**_BELOW)
-    fig.tight_layout()
+    if figure is None:  # on a given figure, the caller (e.g. animate) sets the layout
+        fig.tight_layout()
     return fig
 
 
