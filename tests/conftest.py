@@ -20,6 +20,15 @@ def load_module(name: str, path: Path):
     return module
 
 
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The static site, built once per run by tools/build_site.py into an empty folder's
+    ``_site`` (tests/test_teaching.py checks that nothing else appears beside it)."""
+    output = tmp_path_factory.mktemp("site") / "_site"
+    load_module("build_site", Path(__file__).resolve().parent.parent / "tools" / "build_site.py").build_site(output)
+    return output
+
+
 # Folders of screenshots taken by tests/test_browser.py, listed at the end of the run.
 SCREENSHOT_DIRS = pytest.StashKey[list]()
 

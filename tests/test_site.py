@@ -18,14 +18,12 @@ or failed without them the same way.
 from __future__ import annotations
 
 import re
-import time
 import urllib.parse
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import load_module
-from test_browser import CHROMIUM_FLAGS, find_chromium, unavailable
+import test_browser
 
 pytestmark = pytest.mark.browser
 
@@ -56,52 +54,30 @@ SOLUTION_TOGGLES = """() => [...document.querySelectorAll("details.hide.above-in
 }))"""
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    output = tmp_path_factory.mktemp("site")
-    started = time.monotonic()
-    load_module("build_site", ROOT / "tools" / "build_site.py").build_site(output)
-    print(f"site built in {time.monotonic() - started:.1f} s")
-    return output
+# Headless Chromium as tests/test_browser.py starts it (skipped without it, a failure under
+# CI), and the site that tests/conftest.py builds once per run.
+browser = test_browser.browser
 
 
 @pytest.fixture(scope="module")
-def offline_page(site):
+def offline_page(browser, site):
     """A Chromium page that lets only local requests through and records every other one."""
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package playwright is not installed")
-    chromium = find_chromium()
-    if chromium is None:
-        unavailable("no Chromium found on PATH")
-    playwright = sync_playwright().start()
-    try:
-        try:
-            browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
-        except PlaywrightError as error:
-            unavailable(f"Chromium at {chromium} did not start: {error.message.splitlines()[0]}")
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.set_default_timeout(PAGE_TIMEOUT_MS)
-            page.left_machine, page.failed = [], []
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.left_machine, page.failed = [], []
 
-            def local_only(route):
-                url = route.request.url
-                if url.startswith(LOCAL_SCHEMES):
-                    route.continue_()
-                else:
-                    page.left_machine.append(url)
-                    route.abort()
+    def local_only(route):
+        url = route.request.url
+        if url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            page.left_machine.append(url)
+            route.abort()
 
-            page.route("**/*", local_only)
-            page.on("requestfailed", lambda request: page.failed.append(request.url))
-            yield page
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    page.route("**/*", local_only)
+    page.on("requestfailed", lambda request: page.failed.append(request.url))
+    yield page
+    page.close()
 
 
 def solution_code_cells(path: Path) -> list[str]:

@@ -270,13 +270,6 @@ def collected(page: Path) -> LinkCollector:
     return collector
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    output = tmp_path_factory.mktemp("site") / "_site"
-    load_tool("build_site").build_site(output)
-    return output
-
-
 def site_titles() -> dict[str, str]:
     """The one form of each lesson's title, "04 · Gaussian mixtures and EM", from the contents table."""
     contents = (ROOT / "notebooks" / "contents.md").read_text(encoding="utf-8")
