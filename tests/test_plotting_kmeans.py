@@ -55,6 +55,27 @@ def test_plot_lloyd_frame_marks_the_iteration(data):
         plot_lloyd_frame(X, centers, labels_path, inertia_path, 4)
 
 
+def test_plot_lloyd_frame_arrows_end_before_the_crosses(data):
+    # A cross (marker area s points^2) drawn over an arrow's head hides it: each update
+    # arrow must stop at least the cross's half-width short of the new center.
+    X, _ = data
+    start = X[:3].copy()
+    labels, _ = assign(X, start)
+    moved = update_centers(X, labels, 3)
+    fig = plot_lloyd_frame(X, [start, moved], [labels], [1.0], 1)
+    ax = fig.axes[0]
+    arrows = [t.arrow_patch for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    assert len(arrows) == 3
+    crosses = [c for c in ax.collections
+               if c.get_offsets().shape == moved.shape and np.allclose(c.get_offsets(), moved)]
+    assert len(crosses) == 1
+    half_width = np.sqrt(crosses[0].get_sizes()[0]) / 2
+    assert all(arrow.shrinkB >= half_width for arrow in arrows)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "centers after update (means)" in texts and "centers before update" in texts
+    plt.close(fig)
+
+
 def test_plot_final_inertias_uses_shared_bins():
     fig = plot_final_inertias({"a": [1.0, 2.0, 2.0], "b": [1.0, 1.0, 3.0]}, bins=4, best=1.0)
     ax = fig.axes[0]

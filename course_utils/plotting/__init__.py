@@ -323,7 +323,8 @@ class Animation(FuncAnimation):
     def text(self) -> str:
         """The line shown where HTML is not: what the animation is and where it plays."""
         return (f"Animation: {self.description} ({self.n_frames} frames). It plays with its "
-                "controls where HTML and JavaScript are shown: JupyterLab, the course site, the slides.")
+                "controls where HTML and JavaScript run: the course site, the slides, and JupyterLab "
+                "once the notebook is trusted or its cells have run.")
 
 
 

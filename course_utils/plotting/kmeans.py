@@ -39,11 +39,15 @@ def _draw_clusters(ax, X, labels, centers, previous_centers=None, legend=_BESIDE
         previous_centers = np.asarray(previous_centers, dtype=float)
         ax.scatter(previous_centers[:, 0], previous_centers[:, 1], s=110, facecolors="white",
                    edgecolors="black", linewidths=1.5, marker="o", zorder=3, label="centers before update")
+        # shrinkB stops each arrow short of its cross (s=160, about 13 pt wide), which
+        # would otherwise cover the arrow's head; shrinkA leaves the white circle clear.
         for start, end in zip(previous_centers, centers):
             ax.annotate("", xy=end, xytext=start, zorder=4,
-                        arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5})
+                        arrowprops={"arrowstyle": "->", "color": "black", "lw": 1.5,
+                                    "shrinkA": 5, "shrinkB": 8})
     ax.scatter(centers[:, 0], centers[:, 1], s=160, c="black", marker="X", edgecolors="white",
-               linewidths=1.0, zorder=5, label="centers")
+               linewidths=1.0, zorder=5,
+               label="centers" if previous_centers is None else "centers after update (means)")
     if legend is not None:
         ax.legend(markerscale=0.8, **legend)
 
