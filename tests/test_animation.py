@@ -229,6 +229,16 @@ def test_bound_slice_frames_redraw_on_one_figure():
 browser = test_browser.browser
 
 
+def test_where_scripts_do_not_run_the_first_frame_shows_with_a_note_instead_of_dead_controls(small_animation):
+    page = small_animation.to_jshtml()
+    scripts = re.findall(r"<script.*?</script>", page, flags=re.DOTALL)
+    static = re.sub(r"<script.*?</script>", "", page, flags=re.DOTALL)  # what a sanitizer keeps
+    assert re.search(r'<img [^>]*src="data:image/png;base64,', static)
+    assert re.search(r'<div class="anim-controls" id="[^"]+" style="display: none">', static)
+    assert 'class="anim-note">This is the first frame. The animation plays once this cell has run' in static
+    assert any(".remove()" in script and 'style.display = ""' in script for script in scripts)
+
+
 @pytest.mark.browser
 def test_the_player_plays_offline_in_chromium_at_half_its_pixel_width(browser, tmp_path, small_animation):
     page_file = tmp_path / "animation.html"
@@ -247,6 +257,8 @@ def test_the_player_plays_offline_in_chromium_at_half_its_pixel_width(browser, t
     try:
         page.route("**/*", only_local)
         page.goto(page_file.as_uri())
+        # Scripts run here: the controls show and the note for untrusted notebooks is gone.
+        assert page.locator(".anim-note").count() == 0 and page.locator(".anim-controls").is_visible()
         image = page.locator(".animation img")
         page.wait_for_function("() => document.querySelector('.animation img').naturalWidth > 0")
         natural, shown = image.evaluate("i => [[i.naturalWidth, i.naturalHeight], [i.clientWidth, i.clientHeight]]")

@@ -260,6 +260,18 @@ class _PaletteHTMLWriter(HTMLWriter):
         self._saved_frames.append(base64.b64encode(png).decode("ascii"))
 
 
+# What an animation shows where its scripts do not run, and the script that replaces it with
+# the player's controls where they do.
+_NOT_PLAYING = ("This is the first frame. The animation plays once this cell has run: JupyterLab "
+                "runs no scripts in a notebook that it has not run or that is not trusted.")
+_SHOW_CONTROLS = """
+<script>
+  document.getElementById("_anim_controls{id}").style.display = "";
+  document.getElementById("_anim_note{id}").remove();
+</script>
+"""
+
+
 class Animation(FuncAnimation):
     """A :class:`matplotlib.animation.FuncAnimation` shown as its JavaScript HTML.
 
@@ -301,12 +313,18 @@ class Animation(FuncAnimation):
         page = _FONT_AWESOME_ICON.sub(_icon, page)
         alt = html.escape(self.description, quote=True)
         # The first frame is also the image's source: where scripts do not run (an untrusted
-        # notebook in JupyterLab, a web page that strips them) it still shows a figure.
-        return page.replace(
+        # notebook in JupyterLab, a web page that strips them) it still shows a figure, with
+        # a note saying how to make it play instead of controls that would do nothing. The
+        # player's own script shows the controls and removes the note.
+        page = page.replace(
             f'<img id="_anim_img{new_id}">',
             f'<img id="_anim_img{new_id}" src="data:image/png;base64,{frames[0]}" width="{self.width}" '
-            f'alt="{alt}" style="max-width: 100%; height: auto">',
+            f'alt="{alt}" style="max-width: 100%; height: auto">\n'
+            f'  <p id="_anim_note{new_id}" class="anim-note">{_NOT_PLAYING}</p>',
         )
+        page = page.replace('<div class="anim-controls">',
+                            f'<div class="anim-controls" id="_anim_controls{new_id}" style="display: none">')
+        return page + _SHOW_CONTROLS.format(id=new_id)
 
     def _post_draw(self, framedata, blit):
         # FuncAnimation redraws the canvas after each frame for a window on screen; here
