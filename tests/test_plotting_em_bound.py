@@ -154,3 +154,24 @@ def test_the_legend_check_can_fail():
     with pytest.raises(AssertionError, match="legend covers"):
         legends_cover_no_data(fig)
     close(fig)
+
+
+def test_bound_slice_frames_keep_their_legend_and_show_every_component():
+    """An animation's frames keep the same legend entries in the same places (an empty
+    "earlier bounds" at iteration 0), and the left panel shows a component far from the data."""
+    grid = np.linspace(-3, 3, 61)
+    log_likelihood = -(grid - 1.0) ** 2
+    positions = np.array([-2.0, -0.5, 0.4, 0.8])
+    bounds = np.array([log_likelihood - (grid - p) ** 2 for p in positions[:-1]])
+    mixtures = [(np.array([0.5, 0.5]), np.array([[0.0], [p]]), np.full((2, 1, 1), 0.25)) for p in positions]
+    entries = []
+    for iteration in (0, 2):
+        fig = plot_bound_slice(grid, log_likelihood, bounds, positions, iteration, data=np.linspace(-1, 2, 20),
+                               mixtures=mixtures, parameter_label="mu (cm)")
+        ax_data, ax = fig.axes
+        entries.append([text.get_text().split(":")[0] for text in ax.get_legend().get_texts()])
+        assert entries[-1][0] == "earlier bounds"
+        lowest = min(line.get_xdata().min() for line in ax_data.get_lines())
+        assert lowest <= -2.0 - 2 * 0.5 + 1e-9  # the mean at -2 minus two standard deviations
+        close(fig)
+    assert len(entries[0]) == len(entries[1]) == 6

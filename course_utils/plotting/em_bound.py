@@ -61,7 +61,9 @@ def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
     iteration : int
         The iteration ``t`` in ``0 .. T - 1`` to highlight (earlier bounds are drawn faintly).
     data : array_like of shape (n,), optional
-        One-dimensional data; with ``mixtures`` adds a left panel with the fitted density.
+        One-dimensional data; with ``mixtures`` adds a left panel with the fitted density,
+        drawn over the data's range widened to every component mean of ``mixtures`` +- 2
+        standard deviations.
     mixtures : sequence of (weights, means, covariances), optional
         The mixture at every position (length ``T + 1``), for the left panel.
     parameter_label, data_label, density_label : str
@@ -102,31 +104,42 @@ def plot_bound_slice(grid, log_likelihood, bounds, positions, iteration: int, *,
     def at(index):
         return rf"${parameter_symbol}^{{({index})}}$"
 
+    # The "earlier bounds" entry is in the legend of every frame (empty at t = 0), so that the
+    # entries keep their places when frames are played one after the other.
+    earlier_handle, = ax.plot([], [], color=SKY, lw=1, alpha=0.6, label="earlier bounds")
     for earlier in range(t):
-        ax.plot(grid, bounds[earlier], color=SKY, lw=1, alpha=0.6,
-                label="earlier bounds" if earlier == 0 else None)
-    ax.plot(grid, log_likelihood, color=BLACK, lw=2.2, label=rf"$\ln p(X\mid {parameter_symbol})$")
-    ax.plot(grid, bounds[t], color=BLUE, lw=2.2,
+        ax.plot(grid, bounds[earlier], color=SKY, lw=1, alpha=0.6)
+    log_lik_handle, = ax.plot(grid, log_likelihood, color=BLACK, lw=2.2,
+                              label=rf"$\ln p(X\mid {parameter_symbol})$")
+    bound_handle, = ax.plot(grid, bounds[t], color=BLUE, lw=2.2,
             label=rf"bound $\mathcal{{L}}(q^{{({t})}}, {parameter_symbol})$")
-    ax.plot(positions[t], here, "o", color=ORANGE, ms=9, zorder=5,
-            label=f"E-step: bound touches at {at(t)}")
-    ax.plot(positions[t + 1], bound_there, "s", color=GREEN, ms=8, zorder=5,
+    # The M-step's square and the triangle are hollow and the E-step's dot is drawn on top, so
+    # all three stay visible when they nearly coincide (a short last step, a small KL gain).
+    m_step_handle, = ax.plot(positions[t + 1], bound_there, "s", color=GREEN, ms=12, mfc="none", mew=2, zorder=5,
             label=f"M-step: bound's maximum {at(t + 1)}")
     ax.annotate("", xy=(positions[t + 1], there), xytext=(positions[t + 1], bound_there),
                 arrowprops={"arrowstyle": "->", "color": VERMILLION, "lw": 1.8})
-    ax.plot(positions[t + 1], there, "^", color=VERMILLION, ms=9, zorder=5,
+    gain_handle, = ax.plot(positions[t + 1], there, "^", color=VERMILLION, ms=13, mfc="none", mew=2, zorder=5,
             label=rf"$\ln p(X\mid {parameter_symbol}^{{({t + 1})}})$: gained KL")
+    e_step_handle, = ax.plot(positions[t], here, "o", color=ORANGE, ms=7, zorder=6,
+            label=f"E-step: bound touches at {at(t)}")
     ax.set_ylim(*ylim)
     ax.set_xlim(grid[0], grid[-1])
     ax.set_xlabel(parameter_label)
     ax.set_ylabel("log-likelihood / bound (nats)")
     ax.set_title(f"Iteration {t}: {at(t)} = {positions[t]:.3f} → {at(t + 1)} = {positions[t + 1]:.3f}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
+    ax.legend(handles=[earlier_handle, log_lik_handle, bound_handle, e_step_handle, m_step_handle, gain_handle],
+              loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
 
     if with_data:
         data = np.asarray(data, dtype=float).ravel()
         ax_data.hist(data, bins=30, density=True, color=PALETTE[4], alpha=0.5, label="data")
-        xs = np.linspace(data.min() - 0.5, data.max() + 0.5, 300)
+        # Wide enough for the data and for every component of every mixture (mean +- 2 sd),
+        # the same in every frame, so that no component is cut off (a mean far from the data).
+        centres = np.concatenate([np.ravel(means) for _, means, _ in mixtures])
+        spreads = np.concatenate([np.sqrt(np.ravel(covariances)) for _, _, covariances in mixtures])
+        xs = np.linspace(min(data.min() - 0.5, np.min(centres - 2 * spreads)),
+                         max(data.max() + 0.5, np.max(centres + 2 * spreads)), 300)
         for index, style in [(t, {"color": BLUE, "lw": 2.2}), (t + 1, {"color": GREEN, "lw": 1.8, "ls": "--"})]:
             weights, means, covariances = mixtures[index]
             density = np.exp(log_gaussian(xs[:, np.newaxis], means, covariances)) @ np.asarray(weights)
