@@ -18,6 +18,7 @@ import argparse
 import html
 import re
 import shutil
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -25,6 +26,9 @@ import nbformat
 from nbconvert import SlidesExporter
 from nbconvert.filters.markdown import markdown2html
 from nbconvert.preprocessors import TagRemovePreprocessor
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_site import lesson_titles  # tools/ is not a package
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = Path(__file__).resolve().parent / "slides_template"
@@ -42,9 +46,6 @@ SCROLL_BOXES = (
 )
 SOLUTION_CODE = "solution-code"  # added here to the code cells of worked solutions
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-# matplotlib's JavaScript animations (FuncAnimation.to_jshtml) link Font Awesome from a CDN
-# for their button icons; the template draws those icons with text instead.
-FONT_AWESOME_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>\s*", re.IGNORECASE)
 TEACH_HINT = 'install the teach extra: python -m pip install -e ".[teach]" (make slides does)'
 
 # (distribution, its folder, the folder under _static/, the parts a slideshow uses): reveal.js
@@ -114,8 +115,7 @@ def for_slides(notebook):
     Explore cells keep the figure and the line they store for readers without a kernel
     (their widget view would be an empty box, as the notebooks store no widget state); the
     worked solutions keep only their output, which stays a closed ``<details>`` as in
-    JupyterLab, so a slide under an exercise gives nothing away; animations lose their link
-    to Font Awesome on the web.
+    JupyterLab, so a slide under an exercise gives nothing away.
     """
     for cell in notebook.cells:
         if cell.cell_type != "code":
@@ -123,8 +123,6 @@ def for_slides(notebook):
         for output in cell.outputs:
             data = output.get("data", {})
             data.pop(WIDGET_VIEW, None)
-            if "text/html" in data:
-                data["text/html"] = FONT_AWESOME_LINK.sub("", data["text/html"])
         if "solution" in cell.metadata.get("tags", []):
             cell.metadata["tags"] = [*cell.metadata["tags"], SOLUTION_CODE]
     return notebook
@@ -166,7 +164,7 @@ def simple_page(title: str, body_html: str) -> str:
 def index_page(lessons: list[tuple[str, str]]) -> str:
     items = "".join(f'<li><a href="{name}">{html.escape(title)}</a></li>' for name, title in lessons)
     return simple_page(f"{COURSE_TITLE}: slides", (
-        f"<h1>{html.escape(COURSE_TITLE)}: slides</h1><ol>{items}</ol>"
+        f'<h1>{html.escape(COURSE_TITLE)}: slides</h1><ul class="lessons">{items}</ul>'
         '<p>The <a href="glossary.html">glossary</a> gives the terms the lessons use.</p>'
         "<h2>Presenting</h2><ul>"
         "<li><kbd>&rarr;</kbd> or <kbd>Space</kbd>: next step; <kbd>&larr;</kbd>: back. "
@@ -178,13 +176,15 @@ def index_page(lessons: list[tuple[str, str]]) -> str:
     ))
 
 
-def write_lesson(source: Path, output_dir: Path, slides: SlidesExporter | None = None) -> tuple[Path, str]:
+def write_lesson(source: Path, output_dir: Path, slides: SlidesExporter | None = None,
+                 title: str | None = None) -> tuple[Path, str]:
     """Write the slideshow of the lesson at ``source``; return its path and the lesson's title.
 
-    ``output_dir`` must hold ``_static/`` (see :func:`copy_assets`).
+    ``output_dir`` must hold ``_static/`` (see :func:`copy_assets`). ``title`` defaults to
+    the notebook's first heading.
     """
     notebook = for_slides(nbformat.read(source, as_version=4))
-    title = lesson_title(notebook)
+    title = title or lesson_title(notebook)
     notebook.metadata["title"] = title
     body, _ = (slides or exporter()).from_notebook_node(notebook, resources={"mathjax_local": MATHJAX_SCRIPT})
     path = output_dir / f"{source.stem}.slides.html"
@@ -203,7 +203,10 @@ def build_slides(output_dir: Path, notebook_dir: Path = ROOT / "notebooks") -> l
     output_dir.mkdir(parents=True, exist_ok=True)
     copy_assets(output_dir)
     slides = exporter()
-    lessons = [write_lesson(source, output_dir, slides) for source in sorted(notebook_dir.glob(LESSON_PATTERN))]
+    # Titles in the one form the contents page and the site use: "04 · Gaussian mixtures and EM".
+    titles = lesson_titles((notebook_dir / "contents.md").read_text(encoding="utf-8"))
+    lessons = [write_lesson(source, output_dir, slides, titles[source.stem])
+               for source in sorted(notebook_dir.glob(LESSON_PATTERN))]
 
     index = output_dir / "index.html"
     index.write_text(index_page([(path.name, title) for path, title in lessons]), encoding="utf-8")
