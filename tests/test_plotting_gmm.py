@@ -75,8 +75,34 @@ def test_em_step_marks_the_current_iteration(mixture_2d):
     assert labelled(left) and labelled(right)
     assert "-1250.000" in right.get_title()
     assert right.get_lines()[1].get_xdata().tolist() == [0, 1, 2]
-    # The far-away start is annotated instead of squashing the climb.
-    assert right.get_ylim()[0] > -1400 and any("start" in t.get_text() for t in right.texts)
+    # The far-away start is annotated instead of squashing the climb, and drawn on the
+    # bottom edge at iteration 0, where the arrow points.
+    bottom = right.get_ylim()[0]
+    assert bottom > -1400 and any("start" in t.get_text() for t in right.texts)
+    start_marks = [line for line in right.get_lines()
+                   if line.get_xdata().tolist() == [0] and line.get_ydata().tolist() == [bottom]]
+    assert len(start_marks) == 1 and not start_marks[0].get_clip_on()
+    (arrow,) = [t for t in right.texts if "start" in t.get_text()]
+    assert arrow.xy == (0.0, bottom)
+    assert "never falls" in right.get_title()
+
+
+def test_em_step_titles_name_the_start_and_count_iterations(mixture_2d):
+    X, weights, means, covariances, responsibilities = mixture_2d
+    history = np.array([-3000.0, -1300.0, -1250.0, -1240.0, -1239.0])
+    titles = [plots.plot_em_step(X, weights, means, covariances, responsibilities, history, t).axes[0].get_title()
+              for t in (0, 1, 2)]
+    assert titles[0].startswith("start: 0 EM iterations")
+    assert titles[1].startswith("after 1 EM iteration (") and titles[2].startswith("after 2 EM iterations (")
+    plt.close("all")
+
+
+def test_em_step_claims_no_rise_for_a_path_that_falls(mixture_2d):
+    X, weights, means, covariances, responsibilities = mixture_2d
+    history = np.array([-1300.0, -1250.0, -1250.5, -1240.0])
+    fig = plots.plot_em_step(X, weights, means, covariances, responsibilities, history, 3)
+    assert "never falls" not in fig.axes[1].get_title()
+    plt.close(fig)
 
 
 def test_log_likelihood_runs_and_singularity_and_heights():

@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from course_utils.plotting import PALETTE, covariance_ellipse, figure_and_axes
@@ -120,14 +121,14 @@ def _scatter_with_ellipses(ax, X, responsibilities, means, covariances, labels=F
     ax.set(xlabel=labels[0], ylabel=labels[1])
 
 
-def _ellipse_legend(ax, k: int):
+def _ellipse_legend(ax, k: int, ncol: int = 4):
     handles = [Line2D([], [], color=PALETTE[j], marker="X", lw=2, label=f"component {j + 1}") for j in range(k)]
     handles += [Line2D([], [], color="grey", ls="-", label="1 Mahalanobis unit"),
                 Line2D([], [], color="grey", ls="--", label="2 Mahalanobis units")]
     # Below the axes: inside, it would hide whatever part of the data plane a start or a
     # fitted component happens to use.
     ax.legend(handles=handles, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.15),
-              ncol=min(len(handles), 4))
+              ncol=min(len(handles), ncol))
 
 
 def plot_responsibilities_2d(X, responsibilities, means, covariances, title: str,
@@ -184,9 +185,15 @@ def plot_em_step(X, weights, means, covariances, responsibilities, history, iter
     history = np.asarray(history, dtype=float)
     fig, (left, right) = figure_and_axes(figure, 1, 2, figsize=(11.0, 4.3), width_ratios=(1.2, 1.0))
     _scatter_with_ellipses(left, X, responsibilities, means, covariances, labels)
-    _ellipse_legend(left, len(means))
+    # Two columns: a one-row legend is wider than the scatter plot, and tight_layout would
+    # open a wide gap between the panels to make room for it.
+    _ellipse_legend(left, len(means), ncol=2)
     shares = ", ".join(f"{w:.2f}" for w in np.asarray(weights))
-    left.set_title(f"after {iteration} EM iterations (weights {shares})")
+    if iteration == 0:
+        state = "start: 0 EM iterations"
+    else:
+        state = f"after {iteration} EM iteration{'s' if iteration != 1 else ''}"
+    left.set_title(f"{state} (weights {shares})")
     steps = np.arange(history.size)
     right.plot(steps, history, color="0.6", marker=".", label="log-likelihood per iteration")
     right.plot(steps[: iteration + 1], history[: iteration + 1], color=PALETTE[0], marker="o", lw=2,
@@ -199,13 +206,17 @@ def plot_em_step(X, weights, means, covariances, responsibilities, history, iter
         if history[0] < low - 4 * margin:
             bottom = low - 2 * margin
             right.set_ylim(bottom, high + margin)
-            # The arrow points to where the first step leaves the axes on its way down to
-            # the start; the label sits to the right of that steep line, below the climb.
-            exit_step = 1.0 - (history[1] - bottom) / (history[1] - history[0])
-            right.annotate(f"start: {history[0]:.1f}", xy=(exit_step, bottom), xytext=(1.6, low - 1.3 * margin),
-                           va="center", fontsize=9, arrowprops={"arrowstyle": "->", "color": "0.4"})
+            # The start, drawn on the bottom edge (unclipped) in the style of the frames so
+            # far, which always include it; the label gives its real value.
+            right.plot([0], [bottom], color=PALETTE[0], marker="o", clip_on=False, zorder=3)
+            right.annotate(f"start: {history[0]:.1f}", xy=(0.0, bottom), xytext=(1.6, low - 1.3 * margin),
+                           va="center", fontsize=9,
+                           arrowprops={"arrowstyle": "->", "color": "0.4", "shrinkB": 5})
+    # The title says the path never falls only when it does not.
+    rising = ": it never falls" if np.all(np.diff(history) >= 0) else ""
     right.set(xlabel="EM iteration", ylabel=r"total log-likelihood $\ln p(X \mid \theta)$ (nats)",
-              title=f"log-likelihood {history[iteration]:.3f}: it never falls")
+              title=f"log-likelihood {history[iteration]:.3f}{rising}")
+    right.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     right.legend(loc="lower right", fontsize=9)
     return fig
 
