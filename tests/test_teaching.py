@@ -111,6 +111,9 @@ def test_every_exercise_has_its_answer_cell_check_and_collapsed_solution(path):
             if cell.cell_type == "code":
                 hidden = cell.metadata.get("jupyter", {})
                 assert hidden.get("source_hidden") is True and hidden.get("outputs_hidden") is True, where
+                # JupyterLab saves a cell with hidden outputs as "collapsed": stored so, opening
+                # and saving a lesson without running it leaves the file unchanged.
+                assert cell.metadata.get("collapsed") is True, f"{where}: solution not stored as collapsed"
                 first_line = cell.source.splitlines()[0]
                 assert first_line.startswith("# Worked solution"), f"{where}: first line {first_line!r}"
             else:
