@@ -73,6 +73,9 @@ MEASURE = """([h, v, scrollsOnPurpose]) => {
         const scrollsDown = hidesHeight && ["auto", "scroll"].includes(style.overflowY)
             && element.matches(scrollsOnPurpose);
         if (hidesWidth || (hidesHeight && !scrollsDown)) { clipped.push(what); }
+        else if (scrollsDown && !element.classList.contains("course-scrolls")) {
+            clipped.push(`${what} (scrolls without the mark that says so)`);
+        }
         else if (scrollsDown) { scrolling.push(what); }
     }
     return {
