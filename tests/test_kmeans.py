@@ -384,6 +384,14 @@ def skipping_cases():
         yield case, X, start
 
 
+def assert_same_iterations(first, second, case):
+    """Two fits ran exactly the same iterations: labels, centers and J history bit for bit."""
+    np.testing.assert_array_equal(first.labels, second.labels, err_msg=f"case {case}")
+    np.testing.assert_array_equal(first.centers, second.centers, err_msg=f"case {case}")
+    np.testing.assert_array_equal(first.inertia_history, second.inertia_history, err_msg=f"case {case}")
+    assert first.n_iter == second.n_iter, case
+
+
 def test_skipping_never_changes_the_iterations(monkeypatch):
     # A huge rounding margin makes every finite bound fail: every point is assigned again
     # in every iteration, as in a plain Lloyd loop (with k = 1 the gap is infinite, and
@@ -393,10 +401,7 @@ def test_skipping_never_changes_the_iterations(monkeypatch):
         monkeypatch.setattr(kmeans, "_rounding_margin", lambda points: HUGE_MARGIN)
         plain = fit(X, start.shape[0], init=start)
         monkeypatch.undo()
-        np.testing.assert_array_equal(skipping.labels, plain.labels, err_msg=f"case {case}")
-        np.testing.assert_array_equal(skipping.centers, plain.centers, err_msg=f"case {case}")
-        np.testing.assert_array_equal(skipping.inertia_history, plain.inertia_history, err_msg=f"case {case}")
-        assert skipping.n_iter == plain.n_iter, case
+        assert_same_iterations(skipping, plain, case)
 
 
 def assigned_per_iteration(monkeypatch, X, start, max_iter=300):
@@ -446,10 +451,7 @@ def test_plain_steps_never_change_the_iterations(monkeypatch):
         monkeypatch.setattr(kmeans, "_PLAIN_SHARE", 1.0)
         bounded = fit(X, start.shape[0], init=start)
         monkeypatch.undo()
-        np.testing.assert_array_equal(plain.labels, bounded.labels, err_msg=f"case {case}")
-        np.testing.assert_array_equal(plain.centers, bounded.centers, err_msg=f"case {case}")
-        np.testing.assert_array_equal(plain.inertia_history, bounded.inertia_history, err_msg=f"case {case}")
-        assert plain.n_iter == bounded.n_iter, case
+        assert_same_iterations(plain, bounded, case)
 
 
 def test_structureless_data_take_plain_steps_and_sample_the_gaps_after_each_run(monkeypatch):
