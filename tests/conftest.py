@@ -20,6 +20,16 @@ def load_module(name: str, path: Path):
     return module
 
 
+def assert_hint(feedback, words):
+    """A self-check rejected an answer with a hint that contains ``words`` (returns True)."""
+    from course_utils.checks import Feedback
+
+    assert isinstance(feedback, Feedback), f"a self-check returned {feedback!r}, not Feedback"
+    assert not feedback, f"a wrong answer was accepted: {feedback!r}"
+    assert words in feedback.message, f"expected {words!r} in {feedback.message!r}"
+    return True
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The static site, built once per run by tools/build_site.py into an empty folder's

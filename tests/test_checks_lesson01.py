@@ -3,6 +3,7 @@ bad input gets a friendly line instead of a traceback."""
 
 import numpy as np
 import pytest
+from conftest import assert_hint
 from scipy import integrate, stats
 
 from course_utils import clt
@@ -18,11 +19,6 @@ BROWSER_EXERCISE = {
 }
 
 P, N = 0.2, 50
-
-
-def assert_hint(feedback, words):
-    assert not feedback, f"a wrong answer was accepted: {feedback!r}"
-    assert words in feedback.message, feedback.message
 
 
 # --- exercise 1: moments of the biased coin and of its sum ----------------------------------

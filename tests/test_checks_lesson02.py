@@ -3,6 +3,7 @@ bad input gets a friendly line instead of a traceback."""
 
 import numpy as np
 import pytest
+from conftest import assert_hint
 
 from course_utils.checks import lesson02 as check
 from course_utils.data import load_father_son, load_heights
@@ -19,11 +20,6 @@ BROWSER_EXERCISE = {
 
 SONS = load_heights("male")
 PAIRS = load_father_son()
-
-
-def assert_hint(feedback, words):
-    assert not feedback, f"a wrong answer was accepted: {feedback!r}"
-    assert words in feedback.message, feedback.message
 
 
 # --- exercise 1: units ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from conftest import assert_hint
 
 from course_utils import kmeans
 from course_utils.checks import Feedback
@@ -41,12 +42,6 @@ BAD_INPUTS = ["abc", None, np.zeros((3, 3))]
 def faithful_data():
     faithful = load_old_faithful()
     return faithful, (faithful - faithful.mean(axis=0)) / faithful.std(axis=0)
-
-
-def assert_hint(feedback, words):
-    assert isinstance(feedback, Feedback)
-    assert not feedback, feedback
-    assert words in feedback.message, feedback.message
 
 
 # ------------------------------------------------------------------- exercise 1

@@ -3,11 +3,11 @@ with the intended hint, and turn bad input into a friendly line."""
 
 import numpy as np
 import pytest
+from conftest import assert_hint
 from scipy.special import logsumexp
 
 from course_utils import gmm
 from course_utils.checks import lesson04 as check
-from course_utils.checks._feedback import Feedback
 from course_utils.data import load_old_faithful
 
 X = load_old_faithful()
@@ -32,10 +32,6 @@ def best():
     return gmm.fit(X, 3, init="random", n_init=10, rng=7)
 
 
-def is_hint(feedback, words):
-    return isinstance(feedback, Feedback) and not feedback and words in feedback.message
-
-
 # ---------------------------------------------------------------- exercise 1
 
 
@@ -56,11 +52,11 @@ def test_exercise_1_accepts_the_worked_solution_and_the_fit_itself():
      (1.5 * np.cov(X.T, bias=True), "does not match (4.9)")],
 )
 def test_exercise_1_rejects_typical_covariances_with_their_hint(covariance, words):
-    assert is_hint(check.exercise_1(X.mean(axis=0), covariance), words)
+    assert_hint(check.exercise_1(X.mean(axis=0), covariance), words)
 
 
 def test_exercise_1_rejects_a_wrong_mean():
-    assert is_hint(check.exercise_1(np.median(X, axis=0), np.cov(X.T, bias=True)), "plain average")
+    assert_hint(check.exercise_1(np.median(X, axis=0), np.cov(X.T, bias=True)), "plain average")
 
 
 @pytest.mark.parametrize(("mean", "covariance", "words"),
@@ -68,7 +64,7 @@ def test_exercise_1_rejects_a_wrong_mean():
                           (X.mean(axis=0), np.cov(X, bias=True), "shape (2, 2)"),
                           ("mean", np.eye(2), "got str"), (None, np.eye(2), "got None")])
 def test_exercise_1_bad_input_gets_a_friendly_line(mean, covariance, words):
-    assert is_hint(check.exercise_1(mean, covariance), words)
+    assert_hint(check.exercise_1(mean, covariance), words)
 
 
 def test_exercise_1_unfinished_answer():
@@ -106,25 +102,25 @@ def test_exercise_2_accepts_the_worked_solution(result):
 def test_exercise_2_rejects_typical_mistakes_with_their_hint(result):
     _, log_joint = worked_responsibilities(result)
     wrong_axis = np.exp(log_joint - logsumexp(log_joint, axis=0, keepdims=True))
-    assert is_hint(check.exercise_2(wrong_axis, result), "wrong axis")
+    assert_hint(check.exercise_2(wrong_axis, result), "wrong axis")
     unweighted = gmm.log_gaussian(X, result.means, result.covariances)
     no_weights = np.exp(unweighted - logsumexp(unweighted, axis=1, keepdims=True))
-    assert is_hint(check.exercise_2(no_weights, result), "weights are missing")
+    assert_hint(check.exercise_2(no_weights, result), "weights are missing")
     log_gamma = log_joint - logsumexp(log_joint, axis=1, keepdims=True)
-    assert is_hint(check.exercise_2(log_gamma, result), "log-responsibilities")
-    assert is_hint(check.exercise_2(np.exp(log_joint), result), "sum to 1")
+    assert_hint(check.exercise_2(log_gamma, result), "log-responsibilities")
+    assert_hint(check.exercise_2(np.exp(log_joint), result), "sum to 1")
     right_answer, _ = worked_responsibilities(result)
-    assert is_hint(check.exercise_2(right_answer[:, ::-1], result), "wrong order")
+    assert_hint(check.exercise_2(right_answer[:, ::-1], result), "wrong order")
 
 
 @pytest.mark.parametrize(("answer", "words"), [("gamma", "got str"), (None, "got None"),
                                               (np.ones((2, 272)) / 2, "shape (272, 2)")])
 def test_exercise_2_bad_input_gets_a_friendly_line(result, answer, words):
-    assert is_hint(check.exercise_2(answer, result), words)
+    assert_hint(check.exercise_2(answer, result), words)
 
 
 def test_exercise_2_bad_result_gets_a_friendly_line():
-    assert is_hint(check.exercise_2(np.full((272, 2), 0.5), "result"), "fitted mixture of section 5")
+    assert_hint(check.exercise_2(np.full((272, 2), 0.5), "result"), "fitted mixture of section 5")
 
 
 # ---------------------------------------------------------------- exercise 4
@@ -141,20 +137,21 @@ def test_exercise_4_rejects_typical_counts_and_bics_with_their_hint(best):
     ln_n = np.log(len(X))
     # All d^2 covariance entries counted.
     feedback = check.exercise_4(20, 14, -2 * best.log_likelihood + 20 * ln_n, best)
-    assert is_hint(feedback, "symmetric") and "bic_best" not in feedback.message
-    assert is_hint(check.exercise_4(18, 15, -2 * best.log_likelihood + 17 * ln_n, best), "K - 1 are free")
-    assert is_hint(check.exercise_4(17, 14, -best.log_likelihood + 8.5 * ln_n, best), "half the BIC")
-    assert is_hint(check.exercise_4(17, 14, 2 * best.log_likelihood - 17 * ln_n, best), "wrong sign")
-    assert is_hint(check.exercise_4(17, 14, -2 * best.log_likelihood + 17 * np.log10(272), best), "log10")
-    assert is_hint(check.exercise_4(17, 10, -2 * best.log_likelihood + 17 * ln_n, best), "d free entries")
+    assert_hint(feedback, "symmetric")
+    assert "bic_best" not in feedback.message
+    assert_hint(check.exercise_4(18, 15, -2 * best.log_likelihood + 17 * ln_n, best), "K - 1 are free")
+    assert_hint(check.exercise_4(17, 14, -best.log_likelihood + 8.5 * ln_n, best), "half the BIC")
+    assert_hint(check.exercise_4(17, 14, 2 * best.log_likelihood - 17 * ln_n, best), "wrong sign")
+    assert_hint(check.exercise_4(17, 14, -2 * best.log_likelihood + 17 * np.log10(272), best), "log10")
+    assert_hint(check.exercise_4(17, 10, -2 * best.log_likelihood + 17 * ln_n, best), "d free entries")
 
 
 @pytest.mark.parametrize(("arguments", "words"), [(("17", 14, 2300.0), "single number"),
                                                   ((17, None, 2300.0), "got None"),
                                                   ((17, 14, [1.0, 2.0]), "single number")])
 def test_exercise_4_bad_input_gets_a_friendly_line(best, arguments, words):
-    assert is_hint(check.exercise_4(*arguments, best), words)
+    assert_hint(check.exercise_4(*arguments, best), words)
 
 
 def test_exercise_4_bad_fit_gets_a_friendly_line():
-    assert is_hint(check.exercise_4(17, 14, 2300.0, None), "K = 3 fit of section 7")
+    assert_hint(check.exercise_4(17, 14, 2300.0, None), "K = 3 fit of section 7")

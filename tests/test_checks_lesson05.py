@@ -6,11 +6,11 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from conftest import assert_hint
 from scipy.special import logsumexp
 
 from course_utils import gmm
 from course_utils.checks import lesson05 as check
-from course_utils.checks._feedback import Feedback
 from course_utils.data import load_father_son, load_old_faithful
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,13 +32,6 @@ BROWSER_EXERCISE = {
     ),
     "hint": "normalize over the wrong axis",
 }
-
-
-def not_yet(feedback, words):
-    assert isinstance(feedback, Feedback)
-    assert not feedback, f"accepted a wrong answer: {feedback!r}"
-    assert words in feedback.message, f"expected {words!r} in {feedback.message!r}"
-    return True
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +67,11 @@ def test_exercise_1_names_a_wrong_sign_bits_and_a_swapped_kl(rough):
     entropy = -np.sum(rough * np.log(rough))
     kl = np.sum(uniform * (np.log(uniform) - np.log(rough)))
     swapped = np.sum(rough * (np.log(rough) - np.log(uniform)))
-    assert not_yet(check.exercise_1(-entropy, kl), "wrong sign")
-    assert not_yet(check.exercise_1(entropy / np.log(2), kl), "bits")
-    assert not_yet(check.exercise_1(entropy, swapped), "arguments swapped")
-    assert not_yet(check.exercise_1(entropy, -kl), "never negative")
-    assert not_yet(check.exercise_1(entropy + 1.0, kl), "not yet right")
+    assert_hint(check.exercise_1(-entropy, kl), "wrong sign")
+    assert_hint(check.exercise_1(entropy / np.log(2), kl), "bits")
+    assert_hint(check.exercise_1(entropy, swapped), "arguments swapped")
+    assert_hint(check.exercise_1(entropy, -kl), "never negative")
+    assert_hint(check.exercise_1(entropy + 1.0, kl), "not yet right")
 
 
 @pytest.mark.parametrize(("entropy", "kl", "words"), [
@@ -113,10 +106,10 @@ def test_exercise_2_accepts_the_worked_solution(slice_ends):
 
 def test_exercise_2_names_swapped_ends_the_old_mu1_and_the_start(slice_ends):
     low, high = slice_ends[0.5, 3.0], slice_ends[6.5, 3.0]
-    assert not_yet(check.exercise_2(high, low), "swapped")
-    assert not_yet(check.exercise_2(slice_ends[0.5, 2.0], high), "mu1=3.0")
-    assert not_yet(check.exercise_2(0.5, high), "starting value")
-    assert not_yet(check.exercise_2(low, slice_em_like_the_lesson(6.5, 3.0, iterations=2)), "more iterations")
+    assert_hint(check.exercise_2(high, low), "swapped")
+    assert_hint(check.exercise_2(slice_ends[0.5, 2.0], high), "mu1=3.0")
+    assert_hint(check.exercise_2(0.5, high), "starting value")
+    assert_hint(check.exercise_2(low, slice_em_like_the_lesson(6.5, 3.0, iterations=2)), "more iterations")
 
 
 @pytest.mark.parametrize("bad", ["4.4", None, [1.0, 2.0]])
@@ -143,11 +136,11 @@ def test_exercise_3_names_the_wrong_axis_log_space_and_the_gap_mistakes(log_join
     right = np.exp(log_joint - logsumexp(log_joint, axis=1, keepdims=True))
     gap = -np.sum(np.log(right.max(axis=1)))
     wrong_axis = np.exp(log_joint - logsumexp(log_joint, axis=0, keepdims=True))
-    assert not_yet(check.exercise_3(wrong_axis, gap), "normalize over the wrong axis")
-    assert not_yet(check.exercise_3(np.log(right), gap), "log-responsibilities")
-    assert not_yet(check.exercise_3(right, -gap), "wrong sign")
-    assert not_yet(check.exercise_3(right, -np.sum(np.log(right.min(axis=1)))), "not the smallest")
-    assert not_yet(check.exercise_3(np.full_like(right, 0.5), gap), "the rows sum to 1")
+    assert_hint(check.exercise_3(wrong_axis, gap), "normalize over the wrong axis")
+    assert_hint(check.exercise_3(np.log(right), gap), "log-responsibilities")
+    assert_hint(check.exercise_3(right, -gap), "wrong sign")
+    assert_hint(check.exercise_3(right, -np.sum(np.log(right.min(axis=1)))), "not the smallest")
+    assert_hint(check.exercise_3(np.full_like(right, 0.5), gap), "the rows sum to 1")
 
 
 @pytest.mark.parametrize(("bad", "words"), [
@@ -183,12 +176,12 @@ def test_exercise_5_names_the_missing_variance_and_the_wrong_regression(missing_
     fathers = observed[hidden, 0]
     son = cc_mean[1] + cc_cov[0, 1] / cc_cov[0, 0] * (fathers - cc_mean[0])
     variance = cc_cov[1, 1] - cc_cov[0, 1] ** 2 / cc_cov[0, 0]
-    assert not_yet(check.exercise_5(observed, son, son**2), "not a measured one")
-    assert not_yet(check.exercise_5(observed, son, son**2 + cc_cov[1, 1]), "son's whole variance")
+    assert_hint(check.exercise_5(observed, son, son**2), "not a measured one")
+    assert_hint(check.exercise_5(observed, son, son**2 + cc_cov[1, 1]), "son's whole variance")
     flat = np.full_like(son, cc_mean[1])
-    assert not_yet(check.exercise_5(observed, flat, flat**2 + variance), "moves with the father")
+    assert_hint(check.exercise_5(observed, flat, flat**2 + variance), "moves with the father")
     reversed_slope = cc_mean[1] + cc_cov[0, 1] / cc_cov[1, 1] * (fathers - cc_mean[0])
-    assert not_yet(check.exercise_5(observed, reversed_slope, reversed_slope**2 + variance), "Sigma_ff")
+    assert_hint(check.exercise_5(observed, reversed_slope, reversed_slope**2 + variance), "Sigma_ff")
 
 
 def test_exercise_5_bad_input_is_a_friendly_line(missing_sons):

@@ -3,6 +3,7 @@ bad input gets a friendly line instead of a traceback."""
 
 import numpy as np
 import pytest
+from conftest import assert_hint
 
 from course_utils import bbb
 from course_utils.checks import lesson07 as check
@@ -15,11 +16,6 @@ BROWSER_EXERCISE = {
     "right": "M = 4\ni = np.arange(1, M + 1)\ngeometric_weights = 2.0 ** (M - i) / (2.0**M - 1)",
     "hint": "do not sum to one",
 }
-
-
-def assert_hint(feedback, words):
-    assert not feedback, f"a wrong answer was accepted: {feedback!r}"
-    assert words in feedback.message, feedback.message
 
 
 # --- exercise 1: the closed-form KL --------------------------------------------------------
