@@ -173,14 +173,19 @@ def hold_new_figures() -> tuple[bool, set]:
 
 def take_new_figures(held: tuple[bool, set]) -> list[tuple[bytes, dict]]:
     """The figures created since :func:`hold_new_figures` as retina PNGs, closed, pyplot restored."""
-    was_interactive, before = held
-    new = [plt.figure(number) for number in plt.get_fignums() if number not in before]
+    new = [plt.figure(number) for number in plt.get_fignums() if number not in held[1]]
     images = [retina_png(figure) for figure in new]
-    for figure in new:
-        plt.close(figure)
+    close_new_figures(held)
+    return images
+
+
+def close_new_figures(held: tuple[bool, set]) -> None:
+    """Close the figures created since :func:`hold_new_figures` and restore pyplot's mode."""
+    was_interactive, before = held
+    for number in set(plt.get_fignums()) - before:
+        plt.close(number)
     if was_interactive:
         plt.ion()
-    return images
 
 
 def close(figure) -> None:
@@ -345,7 +350,6 @@ class Animation(FuncAnimation):
                 "once the notebook is trusted or its cells have run.")
 
 
-
 def animate(draw: Callable, frames: Iterable, *, description: str, interval_ms: int = 900,
             repeat: bool = True) -> Animation:
     """An animation whose frame ``f`` is ``draw(f, figure)``, on fixed axes, rendered now.
@@ -419,10 +423,7 @@ def animate(draw: Callable, frames: Iterable, *, description: str, interval_ms: 
         animation.description = description
         animation.to_jshtml()
     finally:
-        for number in set(plt.get_fignums()) - held[1]:
-            plt.close(number)
-        if held[0]:
-            plt.ion()
+        close_new_figures(held)
     return animation
 
 
