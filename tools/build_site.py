@@ -90,8 +90,9 @@ def prepare_lesson(notebook, title: str, titles: dict[str, str]):
     return notebook
 
 
-def prepare_sources(notebook_dir: Path, source_dir: Path) -> list[str]:
-    """Write the pages Sphinx reads into ``source_dir``; return their names in reading order."""
+def prepare_sources(notebook_dir: Path, source_dir: Path) -> None:
+    """Write the pages Sphinx reads into ``source_dir``: the lessons, the glossary and the
+    root page, whose hidden table of contents gives their reading order."""
     contents = (notebook_dir / "contents.md").read_text(encoding="utf-8")
     titles = lesson_titles(contents)
     lessons = sorted(path.stem for path in notebook_dir.glob(LESSON_PATTERN))
@@ -113,7 +114,6 @@ def prepare_sources(notebook_dir: Path, source_dir: Path) -> list[str]:
     index = HEADING.sub("# Contents", index, count=1)  # the course's name is the site's title already
     toctree = "\n".join(["", "```{toctree}", ":hidden:", "", *pages, "```", ""])
     (source_dir / "index.md").write_text(index + toctree, encoding="utf-8")
-    return ["index", *pages]
 
 
 def build_site(output_dir: Path, notebook_dir: Path = ROOT / "notebooks", builder: str = "html") -> None:
