@@ -39,9 +39,10 @@ CONTENTS_LINK = re.compile(r"\]\(contents\.md(#[^)]*)?\)")
 LESSON_LINK = re.compile(r"\[(\d\d)\b[^\]]*\]\((\d\d_\w+\.ipynb(?:#[^)]*)?)\)")
 # A paragraph made only of links to the contents page and to lessons, e.g.
 # "[Contents](contents.md) · [← 03 k-means](03_kmeans.ipynb) · [05 The EM lower bound →](05_em_lower_bound.ipynb)"
-NAVIGATION_LINE = re.compile(
-    r"^\[[^\]]+\]\((?:contents\.md|\d\d_\w+\.ipynb)\)(?:\s*·\s*\[[^\]]+\]\((?:contents\.md|\d\d_\w+\.ipynb)\))*\s*$"
-)
+# The last link may go to the lesson's other edition ("[日本語](ja/03_kmeans.ipynb)",
+# "[English](../03_kmeans.ipynb)").
+_NAVIGATION_TARGET = r"\((?:ja/|\.\./)?(?:contents\.md|\d\d_\w+\.ipynb)\)"
+NAVIGATION_LINE = re.compile(rf"^\[[^\]]+\]{_NAVIGATION_TARGET}(?:\s*·\s*\[[^\]]+\]{_NAVIGATION_TARGET})*\s*$")
 HEADING = re.compile(r"^#\s+(.+)$", re.MULTILINE)
 
 
