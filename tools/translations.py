@@ -4,6 +4,7 @@ Usage (``make translations`` runs both)::
 
     python tools/translations.py update   # bring the catalogues in step with the English
     python tools/translations.py build    # write notebooks/ja/ and README.ja.md from them
+    python tools/translations.py build 03_kmeans contents   # only these documents
 
 The English files are the only source of code, outputs and figures. Each translated document
 has one catalogue, ``translations/ja/<name>.po``, a standard gettext file that Poedit, Weblate
@@ -288,10 +289,11 @@ def built_text(doc: Document) -> str:
     return translated_text(doc, translations)
 
 
-def build() -> list[Path]:
-    """Write every Japanese document; return the files written."""
+def build(names: list[str] | None = None) -> list[Path]:
+    """Write every Japanese document (or those whose catalogue is named, e.g. ``03_kmeans``);
+    return the files written."""
     written = []
-    for doc in documents():
+    for doc in [d for d in documents() if not names or d.catalogue.stem in names]:
         text = built_text(doc)
         doc.japanese.parent.mkdir(parents=True, exist_ok=True)
         doc.japanese.write_text(text, encoding="utf-8")
@@ -302,16 +304,18 @@ def build() -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["update", "build"])
+    parser.add_argument("names", nargs="*", help="build only these catalogues (e.g. 03_kmeans contents)")
     args = parser.parse_args()
     if args.command == "update":
         for doc in documents():
             new, changed = update_catalogue(doc)
             print(f"{doc.catalogue.relative_to(ROOT)}: {new} new, {changed} changed since translated")
         return
-    found = [line for doc in documents() for line in problems(doc)]
+    chosen = [doc for doc in documents() if not args.names or doc.catalogue.stem in args.names]
+    found = [line for doc in chosen for line in problems(doc)]
     if found:
         sys.exit("Not built; translate these first (then run build again):\n  " + "\n  ".join(found))
-    for path in build():
+    for path in build(args.names):
         print(f"wrote {path.relative_to(ROOT)}")
 
 
