@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test outputs student site slides clean
+.PHONY: lab test outputs translations student site slides clean
 
 # JupyterLab on the contents page; as root too. Pass options with LAB_ARGS, e.g.
 # make lab LAB_ARGS="--ip=0.0.0.0 --no-browser" to reach it from another machine, or
@@ -23,9 +23,19 @@ test: $(STAMP)
 
 # Re-execute every notebook in a fresh kernel and store its outputs (after changing a
 # notebook or the package code it shows); the strict notebook test compares against them.
+# The Japanese lessons are rebuilt with the new outputs.
 outputs: $(STAMP)
 	$(BIN)/python -m jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
+	$(BIN)/python tools/translations.py build
+
+# The Japanese edition (notebooks/ja/, README.ja.md) from the English files and the gettext
+# catalogues translations/ja/*.po: update brings the catalogues in step with the English
+# (new entries empty, changed ones marked fuzzy), build writes the Japanese files and refuses
+# while an entry is empty or fuzzy. See CONTRIBUTING.md, "Translating".
+translations: $(STAMP)
+	$(BIN)/python tools/translations.py update
+	$(BIN)/python tools/translations.py build
 
 # For handing out: student_edition/ and student_edition.zip, the lessons without their worked
 # solutions (cells tagged `solution`), the package's wheel with the data (built offline) and

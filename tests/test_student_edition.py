@@ -95,15 +95,18 @@ def fresh_python(unpacked, learner_env) -> Path:
     return python
 
 
-def test_zip_holds_the_lessons_contents_glossary_readme_and_one_wheel(built):
+def test_zip_holds_both_editions_the_readme_and_one_wheel(built):
     with zipfile.ZipFile(built) as archive:
         names = sorted(archive.namelist())
     wheels = [name for name in names if name.endswith(".whl")]
     assert len(wheels) == 1 and wheels[0].startswith("student_edition/course_utils-")
-    expected = [f"student_edition/{name}" for name in [*LESSONS, "README.md", "contents.md", "glossary.md"]]
+    pages = [*LESSONS, "contents.md", "glossary.md"]
+    expected = [f"student_edition/{name}" for name in [*pages, "README.md", *(f"ja/{page}" for page in pages)]]
     assert sorted(set(names) - set(wheels)) == sorted(expected)
     # The folder `make student` leaves beside the zip holds the same files.
-    assert sorted(p.name for p in built.with_suffix("").iterdir()) == sorted(n.split("/")[1] for n in names)
+    folder = built.with_suffix("")
+    on_disk = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+    assert sorted(on_disk) == sorted(n.split("/", 1)[1] for n in names)
 
 
 def test_wheel_holds_the_data_with_its_provenance_and_the_launcher_settings(unpacked):

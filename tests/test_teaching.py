@@ -142,10 +142,15 @@ def student_edition(tmp_path_factory):
     return output
 
 
-def test_student_edition_has_every_lesson_and_no_solution(student_edition):
-    assert sorted(p.name for p in student_edition.glob("*.ipynb")) == [p.name for p in NOTEBOOKS]
-    for path in student_edition.glob("*.ipynb"):
-        original, student = read(ROOT / "notebooks" / path.name), read(path)
+EDITIONS = ("", "ja")  # the English lessons, and the Japanese ones in ja/
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_student_edition_has_every_lesson_and_no_solution(student_edition, edition):
+    folder = student_edition / edition
+    assert sorted(p.name for p in folder.glob("*.ipynb")) == [p.name for p in NOTEBOOKS]
+    for path in folder.glob("*.ipynb"):
+        original, student = read(ROOT / "notebooks" / edition / path.name), read(path)
         for cell in student.cells:
             assert "solution" not in tags(cell)
             assert "Worked solution" not in cell.source
@@ -154,16 +159,19 @@ def test_student_edition_has_every_lesson_and_no_solution(student_edition):
         for kind in ("exercise", "answer", "check"):
             kept = [c for c in student.cells if kind in tags(c)]
             assert kept == [c for c in original.cells if kind in tags(c)], f"{path.name}: the {kind} cells must stay"
-    assert (student_edition / "contents.md").is_file() and (student_edition / "glossary.md").is_file()
+    assert (folder / "contents.md").is_file() and (folder / "glossary.md").is_file()
 
 
-def test_student_edition_does_not_speak_of_solutions_it_lacks_or_to_the_teacher(student_edition):
-    texts = [(student_edition / "contents.md").read_text(encoding="utf-8")]
-    for path in student_edition.glob("*.ipynb"):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_student_edition_does_not_speak_of_solutions_it_lacks_or_to_the_teacher(student_edition, edition):
+    folder = student_edition / edition
+    texts = [(folder / "contents.md").read_text(encoding="utf-8")]
+    for path in folder.glob("*.ipynb"):
         texts += [cell.source for cell in read(path).cells if cell.cell_type == "markdown"]
     for text in texts:
         assert "<!-- solutions -->" not in text and "<!-- teachers -->" not in text
         assert "worked solution" not in text.lower() and "teaching from the course" not in text.lower()
+        assert "解答例" not in text  # "worked solution" in the Japanese edition
     full = (ROOT / "notebooks" / "contents.md").read_text(encoding="utf-8")
     assert "<!-- solutions -->" in full and "<!-- teachers -->" in full  # the full edition keeps them
 
@@ -173,11 +181,13 @@ HTML_LINK = re.compile(r'(?:href|src)="([^"]+)"')
 
 
 def broken_links(folder: Path) -> list[str]:
-    """Relative links in the Markdown of every notebook and .md file of ``folder`` whose
-    target is not a file inside ``folder``, the only folder JupyterLab serves (web
+    """Relative links in the Markdown of every notebook and .md file of ``folder`` and of its
+    Japanese edition ``folder/ja`` whose target is not a file inside ``folder``, the only
+    folder JupyterLab serves (web
     addresses and in-page anchors are not followed)."""
     broken = []
-    for path in sorted(folder.glob("*.ipynb")) + sorted(folder.glob("*.md")):
+    pages = [path for edition in EDITIONS for pattern in ("*.ipynb", "*.md") for path in sorted((folder / edition).glob(pattern))]
+    for path in pages:
         if path.suffix == ".ipynb":
             texts = [cell.source for cell in read(path).cells if cell.cell_type == "markdown"]
         else:
@@ -186,9 +196,9 @@ def broken_links(folder: Path) -> list[str]:
             for target in MARKDOWN_LINK.findall(text) + HTML_LINK.findall(text):
                 if re.match(r"^([a-z]+:|#)", target):
                     continue
-                resolved = (folder / target.split("#")[0]).resolve()
+                resolved = (path.parent / target.split("#")[0]).resolve()
                 if not resolved.is_relative_to(folder.resolve()) or not resolved.exists():
-                    broken.append(f"{path.name} -> {target}")
+                    broken.append(f"{path.relative_to(folder).as_posix()} -> {target}")
     return broken
 
 

@@ -7,7 +7,7 @@ Writes ``OUTPUT_DIR/`` and ``OUTPUT_DIR.zip`` (the same files, inside one folder
 - every lesson without its worked solutions: cells tagged ``solution`` are removed; the
   exercise prompts, the answer cells and the self-checks stay, with the stored outputs of
   the remaining cells; the contents page and the glossary, so that links resolve inside
-  the folder;
+  the folder; the same of the Japanese edition (``notebooks/ja/``) in ``ja/``;
 - a wheel of ``course_utils``, built here from this checkout without any network
   (``pip wheel --no-index --no-build-isolation``, which needs setuptools >= 77 installed, as
   the ``teach`` extra does). It holds the data and the JupyterLab launcher and settings;
@@ -62,18 +62,20 @@ def strip_solutions(notebook):
 
 def write_student_edition(output_dir: Path, notebook_dir: Path = ROOT / "notebooks") -> list[Path]:
     """Write a solution-free copy of every lesson in ``notebook_dir``, with the contents page
-    and the glossary, to ``output_dir``; return the files written."""
-    output_dir.mkdir(parents=True, exist_ok=True)
+    and the glossary, to ``output_dir``, and the same of the Japanese edition in
+    ``notebook_dir/ja`` to ``output_dir/ja``; return the files written."""
     written = []
-    for source in sorted(notebook_dir.glob("*.ipynb")):
-        notebook = strip_solutions(nbformat.read(source, as_version=4))
-        target = output_dir / source.name
-        nbformat.write(notebook, target)
-        written.append(target)
-    for extra in sorted(notebook_dir.glob("*.md")):
-        target = output_dir / extra.name
-        target.write_text(for_students(extra.read_text(encoding="utf-8")), encoding="utf-8")
-        written.append(target)
+    for edition in ("", "ja"):
+        source_dir, target_dir = notebook_dir / edition, output_dir / edition
+        target_dir.mkdir(parents=True, exist_ok=True)
+        for source in sorted(source_dir.glob("*.ipynb")):
+            notebook = strip_solutions(nbformat.read(source, as_version=4))
+            nbformat.write(notebook, target_dir / source.name)
+            written.append(target_dir / source.name)
+        for extra in sorted(source_dir.glob("*.md")):
+            target = target_dir / extra.name
+            target.write_text(for_students(extra.read_text(encoding="utf-8")), encoding="utf-8")
+            written.append(target)
     return written
 
 
@@ -143,8 +145,9 @@ with exercises: write your answer in the answer cell, then run the check cell be
 which says whether your answer is right or hints at the likely mistake.
 
 This folder holds the lessons (`01_...ipynb` to `07_...ipynb`), the contents page
-(`contents.md`), the glossary (`glossary.md`) and the course's Python package
-(`{wheel_name}`), which contains the data and the code the lessons import.
+(`contents.md`), the glossary (`glossary.md`), the same in Japanese in `ja/` (日本語版:
+see the end of this file) and the course's Python package (`{wheel_name}`), which contains
+the data and the code the lessons import.
 
 ## Setting it up and opening it
 
@@ -182,6 +185,19 @@ then open the address it prints, with its token, replacing the host name.
 
 Running a lesson saves your answers and its outputs into the lesson file. To start a
 lesson afresh, take it again from the zip file this folder came from.
+
+## 日本語版
+
+フォルダ `ja/` に全レッスン、目次（`ja/contents.md`）、用語集の日本語版がある。英語の目次の
+先頭にある「日本語版」のリンクから開ける。コードと出力は英語版と同じである。準備と起動の
+コマンドは上と同じ（Linux と macOS では次の 2 行、Windows では上の 3 行）:
+
+    {posix[0]}
+    {posix[1]}
+
+日本語が空の四角で表示される場合は、日本語フォントを入れてからページを再読み込みする
+（Debian・Ubuntu では `sudo apt-get install fonts-noto-cjk`。Windows と macOS には最初から
+ある）。
 """
 
 
