@@ -26,11 +26,18 @@ IDS = [doc.catalogue.stem for doc in DOCUMENTS]
 
 DISPLAY_MATHS = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 ENVIRONMENT = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL)
-INLINE_MATHS = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
+# Inline maths may run over a line break (not a blank line) in the English.
+INLINE_MATHS = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?!\n))+?)\$")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 EQUATION_REFERENCE = re.compile(r"\((\d\.\d+)\)")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
+
+
+def _spaced(text: str) -> str:
+    """``text`` with each run of white space (line breaks included) as one space: a Japanese
+    paragraph is one line where the English wrapped."""
+    return " ".join(text.split())
 
 
 def features(markdown: str) -> dict[str, Counter]:
@@ -38,11 +45,11 @@ def features(markdown: str) -> dict[str, Counter]:
     change the order)."""
     text, found = markdown, {}
     for name, pattern in [("display maths", DISPLAY_MATHS), ("maths environments", ENVIRONMENT)]:
-        found[name] = Counter(m.group(0) for m in pattern.finditer(text))
+        found[name] = Counter(_spaced(m.group(0)) for m in pattern.finditer(text))
         text = pattern.sub(" ", text)
-    found["inline code"] = Counter(m.group(2).strip() for m in CODE_SPAN.finditer(text))
+    found["inline code"] = Counter(_spaced(m.group(2)) for m in CODE_SPAN.finditer(text))
     text = CODE_SPAN.sub(" ", text)
-    found["inline maths"] = Counter(m.group(1).strip() for m in INLINE_MATHS.finditer(text))
+    found["inline maths"] = Counter(_spaced(m.group(1)) for m in INLINE_MATHS.finditer(text))
     found["links"] = Counter(m.group(2) for m in translations.LINK.finditer(text))
     found["equation references"] = Counter(EQUATION_REFERENCE.findall(text))
     found["HTML comments"] = Counter(COMMENT.findall(text))
