@@ -29,7 +29,8 @@ ENVIRONMENT = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL)
 # Inline maths may run over a line break (not a blank line) in the English.
 INLINE_MATHS = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?!\n))+?)\$")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-EQUATION_REFERENCE = re.compile(r"\((\d\.\d+)\)")
+# "(4.5)": an equation of lessons 01-07 (not a number in parentheses such as "(0.05)").
+EQUATION_REFERENCE = re.compile(r"\(([1-7]\.\d+)\)")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
 
