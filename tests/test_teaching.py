@@ -297,7 +297,8 @@ def test_site_has_a_page_per_lesson_an_index_and_the_glossary(site):
 
 
 def test_every_link_of_the_site_resolves_and_nothing_is_loaded_from_the_web(site):
-    pages = sorted(site.glob("*.html"))
+    pages = sorted(site.glob("*.html")) + sorted(site.glob("ja/*.html"))
+    assert len(pages) == 2 * len(sorted(site.glob("*.html"))), "the Japanese site lacks pages"
     for page in pages:
         collector = collected(page)
         for address in collector.links + collector.loads:
@@ -307,7 +308,7 @@ def test_every_link_of_the_site_resolves_and_nothing_is_loaded_from_the_web(site
                 continue  # embedded in the page
             assert not re.match(r"^([a-z]+:)?//", address), f"{page.name} loads {address} from the web"
             target = address.split("#")[0].split("?")[0]
-            assert not target or (site / target).is_file(), f"{page.name} links to missing {address}"
+            assert not target or (page.parent / target).is_file(), f"{page.name} links to missing {address}"
         if page.stem[:2].isdigit():
             assert collector.images, f"{page.name} shows no figure"
             assert "index.html" in collector.links
@@ -368,6 +369,32 @@ def test_site_titles_each_lesson_in_one_form_and_chains_the_lessons(site):
             for shown in re.findall(rf'href="{other}\.html(?:#[^"]*)?"[^>]*>(?:\s*<[^>]+>)*\s*([^<]+)', text):
                 if re.match(r"\d\d\b", shown.strip()):
                     assert shown.strip() == other_title, f"{path.stem}.html names {other} {shown.strip()!r}"
+
+
+def test_japanese_site_is_titled_and_labelled_in_japanese(site):
+    """The Japanese site (ja/) takes its lesson titles from the Japanese contents table, and
+    the course's own labels (tools/site/conf.py) and the theme's are in Japanese."""
+    japanese = site / "ja"
+    contents = (ROOT / "notebooks" / "ja" / "contents.md").read_text(encoding="utf-8")
+    titles = load_tool("build_site").lesson_titles(contents)
+    assert sorted(titles) == [path.stem for path in NOTEBOOKS]
+    index = (japanese / "index.html").read_text(encoding="utf-8")
+    assert collected(japanese / "index.html").heading.strip().rstrip("#").strip() == "目次"
+    for path in NOTEBOOKS:
+        page = japanese / f"{path.stem}.html"
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="ja"' in text, f"ja/{page.name} is not marked as Japanese"
+        assert collected(page).heading.strip().rstrip("#").strip() == titles[path.stem]
+        assert f'href="{path.stem}.html">{html.escape(titles[path.stem], quote=False)}</a>' in index
+        solutions = sum(1 for c in read(path).cells if c.cell_type == "code" and "solution" in tags(c))
+        assert text.count("解答例のコードを表示") == solutions, f"ja/{page.name}: the solution toggles' label"
+        assert "このページの内容" in text and "On this page" not in text
+        assert "前へ" in text and "次へ" in text  # the theme's previous/next labels
+    # Sphinx's Japanese search, whose index holds the Japanese words of the pages.
+    assert "LANGUAGE: 'ja'" in (japanese / "_static" / "documentation_options.js").read_text(encoding="utf-8")
+    search_index = (japanese / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(search_index[search_index.index("(") + 1:search_index.rindex(")")])["terms"]
+    assert any(re.search(r"[ぁ-んァ-ヶ一-龠]", term) for term in terms), "no Japanese word in the search index"
 
 
 def glossary_rows() -> list[tuple[str, str]]:
