@@ -22,6 +22,7 @@ or failed without them the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from pathlib import Path
@@ -99,8 +100,9 @@ def pages() -> list[tuple[str, str]]:
     return [(edition, name) for edition in EDITIONS for name in names]
 
 
-def anchors(path: Path) -> set[str]:
-    return set(re.findall(r'\b(?:id|name)="([^"]+)"', path.read_text(encoding="utf-8")))
+@functools.cache  # a lesson links its own sections often, and its page is large
+def anchors(path: Path) -> frozenset[str]:
+    return frozenset(re.findall(r'\b(?:id|name)="([^"]+)"', path.read_text(encoding="utf-8")))
 
 
 @pytest.mark.parametrize(("edition", "name"), pages(), ids=lambda value: value or "en")

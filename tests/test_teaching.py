@@ -55,6 +55,22 @@ def test_lesson_has_slide_metadata_chosen_per_cell(path):
     assert "-" in types or "subslide" in types or "fragment" in types
 
 
+def test_fit_slides_breaks_where_either_language_would_run_over_and_keeps_the_authors_breaks():
+    fit_slides = load_tool("fit_slides")
+    kinds = ["slide", "-", "-", "subslide", "-", "-", "skip"]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"cell {i}") for i in range(7)])
+    for i, (cell, kind) in enumerate(zip(notebook.cells, kinds)):
+        cell.id, cell.metadata["slideshow"] = f"c{i}", {"slide_type": kind}
+    english = {f"c{i}": 200.0 for i in range(7)}
+    japanese = {**english, "c1": 350.0}  # the Japanese of cell 1 is longer
+    # English alone: 600 px fit a 700 px slide; with the Japanese, cell 2 would end at 750 px.
+    assert fit_slides.fitted_slide_types(notebook, [english], 700)[0] == kinds
+    both, too_tall = fit_slides.fitted_slide_types(notebook, [english, japanese], 700)
+    assert both == ["slide", "-", "subslide", "subslide", "-", "-", "skip"] and too_tall == []
+    _, too_tall = fit_slides.fitted_slide_types(notebook, [english, {**japanese, "c5": 800.0}], 700)
+    assert [note.split()[1] for note in too_tall] == ["c5"]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_file_stays_under_3_mb(path):
     assert path.stat().st_size < 3_000_000, f"{path.name}: {path.stat().st_size / 1e6:.2f} MB"
