@@ -16,6 +16,8 @@ blocked and recorded. For each page the test asserts that:
   output and every written answer are closed too;
 - on one Japanese lesson, no character is drawn as a missing-glyph box.
 
+And the Japanese search finds a term written as one run of characters (コレスキー分解).
+
 It needs the system Chromium and playwright, as tests/test_browser.py does, and is skipped
 or failed without them the same way.
 """
@@ -36,6 +38,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PAGE_TIMEOUT_MS = 60_000  # a page and its MathJax on a loaded machine
+SEARCH_TIMEOUT_MS = 15_000  # the search page shows its first result (under a second when it finds one)
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 # The text a reader could see as TeX source: the page's text without code blocks, inline
@@ -169,3 +172,22 @@ def test_page_reads_offline_with_maths_typeset_links_resolved_and_solutions_coll
         drawn = page.evaluate(test_browser.MISSING_GLYPHS, page.locator("body").element_handle())
         assert drawn["checked"] > 0 and drawn["missing"] == [], (
             f"{label}: drawn as missing-glyph boxes (install a Japanese font, e.g. fonts-noto-cjk): {drawn}")
+
+
+def test_japanese_search_finds_a_term_written_as_several_words_together(site, offline_page):
+    """Sphinx's Japanese index holds the words of コレスキー分解 (Cholesky decomposition), which
+    a query written as one run of characters matches only once
+    tools/site/_static/japanese-search.js splits it (without it the search finds nothing)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    glossary = (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8")
+    term = re.search(r"^\| Cholesky factor / Cholesky decomposition \| [^|/]+ / ([^|]+?) \|", glossary, re.MULTILINE).group(1)
+    page = offline_page
+    page.goto(f"{(site / 'ja' / 'search.html').as_uri()}?q={urllib.parse.quote(term)}", wait_until="load")
+    results = "() => [...document.querySelectorAll('#search-results li a')].map(a => a.href)"
+    try:  # the results appear one by one, after the index has loaded
+        page.wait_for_function(f"() => ({results})().length > 0", timeout=SEARCH_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pass
+    found = [href.split("?")[0].split("#")[0] for href in page.evaluate(results)]
+    assert (site / "ja" / "glossary.html").as_uri() in found, f"searching for {term} found {found}"

@@ -54,11 +54,14 @@ html_title = project
 html_show_sourcelink = False
 html_copy_source = False
 # A link to the same page in the other language at the top of every page
-# (_templates/language-switch.html), and font stacks with Japanese fonts (_static/course.css).
+# (_templates/language-switch.html), font stacks with Japanese fonts (_static/course.css),
+# and on the Japanese site, queries split into Japanese words (_static/japanese-search.js).
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
 html_context = {"other_edition": text["other_edition"]}
+if language == "ja":  # before Sphinx's searchtools.js (priority 500), which then uses its splitQuery
+    html_js_files = [("japanese-search.js", {"priority": 400})]
 html_theme_options = {
     # Nothing that points at or loads from a web service: no repository, issue, edit or
     # launch buttons, no analytics, no source download.
