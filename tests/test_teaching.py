@@ -2,6 +2,7 @@
 the student edition (tools/student_edition.py) and the static site (tools/build_site.py;
 tests/test_site.py opens it in a browser)."""
 
+import ast
 import html.parser
 import json
 import re
@@ -190,6 +191,38 @@ def test_student_edition_does_not_speak_of_solutions_it_lacks_or_to_the_teacher(
         assert "解答例" not in text  # "worked solution" in the Japanese edition
     full = (ROOT / "notebooks" / "contents.md").read_text(encoding="utf-8")
     assert "<!-- solutions -->" in full and "<!-- teachers -->" in full  # the full edition keeps them
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a code cell binds, names it reads), ignoring IPython's % and ! lines."""
+    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    bound, read_ = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, ast.Store) else read_).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return bound, read_
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_cell_of_the_student_edition_needs_a_name_only_a_worked_solution_defines(path):
+    """The student edition drops the solution cells: a later cell that reads a name only a
+    solution binds would fail there. (The Japanese lessons have the same code cells.)"""
+    available, from_solutions, needing = set(), set(), []
+    for cell in read(path).cells:
+        if cell.cell_type != "code":
+            continue
+        bound, read_ = _names(cell.source)
+        if "solution" in tags(cell):
+            from_solutions |= bound - available
+            continue
+        if missing := (read_ - bound - available) & from_solutions:
+            needing.append(f"cell {cell.id} reads {sorted(missing)}")
+        available |= bound
+    assert needing == []
 
 
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")

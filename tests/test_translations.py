@@ -19,18 +19,29 @@ import pytest
 from conftest import load_module
 
 polib = pytest.importorskip("polib", reason="the translation tests read catalogues with polib (test extra)")
-translations = load_module("translations", Path(__file__).resolve().parent.parent / "tools" / "translations.py")
+ROOT = Path(__file__).resolve().parent.parent
+translations = load_module("translations", ROOT / "tools" / "translations.py")
+# The glossary's reading of its terms: their variants and how a lesson may inflect them.
+glossary_terms = load_module("test_teaching", ROOT / "tests" / "test_teaching.py")
 
 DOCUMENTS = translations.documents()
 IDS = [doc.catalogue.stem for doc in DOCUMENTS]
 
 DISPLAY_MATHS = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 ENVIRONMENT = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.DOTALL)
-INLINE_MATHS = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
+# Inline maths may run over a line break (not a blank line) in the English.
+INLINE_MATHS = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?!\n))+?)\$")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
-EQUATION_REFERENCE = re.compile(r"\((\d\.\d+)\)")
+# "(4.5)": an equation of lessons 01-07 (not a number in parentheses such as "(0.05)").
+EQUATION_REFERENCE = re.compile(r"\(([1-7]\.\d+)\)")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
+
+
+def _spaced(text: str) -> str:
+    """``text`` with each run of white space (line breaks included) as one space: a Japanese
+    paragraph is one line where the English wrapped."""
+    return " ".join(text.split())
 
 
 def features(markdown: str) -> dict[str, Counter]:
@@ -38,11 +49,11 @@ def features(markdown: str) -> dict[str, Counter]:
     change the order)."""
     text, found = markdown, {}
     for name, pattern in [("display maths", DISPLAY_MATHS), ("maths environments", ENVIRONMENT)]:
-        found[name] = Counter(m.group(0) for m in pattern.finditer(text))
+        found[name] = Counter(_spaced(m.group(0)) for m in pattern.finditer(text))
         text = pattern.sub(" ", text)
-    found["inline code"] = Counter(m.group(2).strip() for m in CODE_SPAN.finditer(text))
+    found["inline code"] = Counter(_spaced(m.group(2)) for m in CODE_SPAN.finditer(text))
     text = CODE_SPAN.sub(" ", text)
-    found["inline maths"] = Counter(m.group(1).strip() for m in INLINE_MATHS.finditer(text))
+    found["inline maths"] = Counter(_spaced(m.group(1)) for m in INLINE_MATHS.finditer(text))
     found["links"] = Counter(m.group(2) for m in translations.LINK.finditer(text))
     found["equation references"] = Counter(EQUATION_REFERENCE.findall(text))
     found["HTML comments"] = Counter(COMMENT.findall(text))
@@ -181,3 +192,66 @@ def test_markdown_pieces_rebuild_the_text_and_leave_code_rules_and_comments_alon
     assert [piece for piece, translatable in pieces if translatable] == [
         "# Title\n", "A paragraph\non two lines.\n", "| a | b |\n", "| 1 | 2 |\n", "- item\n  more\n",
     ]
+
+
+GENERIC_HEADS = ("法", "近似", "関数", "分布")
+# Phrases that contain a glossary term but are translated as a whole ("maximum likelihood"
+# holds "likelihood", 尤度, but is 最尤).
+COMPOUNDS = {"maximum likelihood": ("最尤",)}
+
+
+def glossary_pairs() -> list[tuple[str, set[str]]]:
+    """(English form, accepted Japanese forms) from the glossary's rows: each side of " / "
+    pairs with the same side in Japanese; a Japanese form may be any of the words the row
+    gives, in or out of parentheses (正規分布（ガウス分布）: 正規分布 or ガウス分布)."""
+    pairs = []
+    for line in (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8").splitlines():
+        columns = [column.strip() for column in line.strip().strip("|").split("|")]
+        if not (line.startswith("| ") and len(columns) == 4 and re.fullmatch(r"\d\d", columns[2])):
+            continue
+        english, japanese = columns[0].split(" / "), columns[1].split(" / ")
+        for index, form in enumerate(english):
+            sides = [japanese[index]] if len(japanese) == len(english) else japanese
+            accepted = set()
+            for side in sides:
+                accepted.add(re.sub(r"（[^）]*）", "", side).strip())
+                accepted.update(word.strip() for inner in re.findall(r"（([^）]*)）", side) for word in inner.split("、"))
+            # A term used as a modifier drops its generic head: モンテカルロ法 in
+            # モンテカルロ推定, ソフトマックス関数 in ソフトマックス出力, 事後分布 in 事後平均.
+            accepted |= {word[: -len(head)] for word in accepted for head in GENERIC_HEADS
+                         if word.endswith(head) and len(word) - len(head) >= 2}
+            for variant in glossary_terms.term_variants(form):
+                pairs.append((variant, {word for word in accepted if word}))
+    return pairs + [(english, set(japanese)) for english, japanese in COMPOUNDS.items()]
+
+
+def english_prose(markdown: str) -> str:
+    """What a reader reads as words: no maths, code, link targets, link texts (lesson titles)
+    or words ending in "++" (k-means++ is a name, not the term k-means)."""
+    features_free = INLINE_MATHS.sub(" ", CODE_SPAN.sub(" ", DISPLAY_MATHS.sub(" ", markdown)))
+    features_free = re.sub(r"\[[^\]]*\]\([^)]*\)", " ", features_free)
+    return glossary_terms.normalized(re.sub(r"\S+\+\+", " ", features_free))
+
+
+def test_translations_use_the_glossarys_japanese_for_its_terms():
+    """Where an English piece uses a glossary term (not only inside a longer one), its
+    translation uses one of the Japanese forms the glossary gives for it."""
+    # The exact words, plural allowed ("cluster" is not "clustering", "Backprop" in the
+    # method's name is not "backpropagation").
+    pairs = [(re.compile(r"(?<!\w)" + re.escape(english) + r"(?:s|es)?(?!\w)"), english, accepted)
+             for english, accepted in glossary_pairs()]
+    misses = []
+    for doc in DOCUMENTS:
+        if doc.english.name == "glossary.md":
+            continue
+        for entry in translations.read_catalogue(doc):
+            prose = english_prose(entry.msgid)
+            spans = {english: [m.span() for m in pattern.finditer(prose)] for pattern, english, _ in pairs}
+            for pattern, english, accepted in pairs:
+                alone = [span for span in spans[english] if not any(
+                    other != english and a <= span[0] and span[1] <= b and (b - a) > (span[1] - span[0])
+                    for other, others in spans.items() for a, b in others)]
+                if alone and not any(word in entry.msgstr for word in accepted):
+                    misses.append(f"{doc.catalogue.name} {entry.msgctxt or entry.msgid[:40]!r}: "
+                                  f"{english!r} -> none of {sorted(accepted)}")
+    assert misses == []
