@@ -170,7 +170,7 @@ def test_page_reads_offline_with_maths_typeset_links_resolved_and_solutions_coll
     if (edition, name) == ("ja", "03_kmeans"):
         # Every character of one Japanese lesson is drawn in a font that has it.
         drawn = page.evaluate(test_browser.MISSING_GLYPHS, page.locator("body").element_handle())
-        assert drawn["checked"] > 0 and drawn["missing"] == [], (
+        assert drawn["checked"] > 300 and drawn["missing"] == [], (  # hundreds of kana and kanji
             f"{label}: drawn as missing-glyph boxes (install a Japanese font, e.g. fonts-noto-cjk): {drawn}")
 
 

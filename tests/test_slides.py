@@ -39,8 +39,8 @@ chromium = test_browser.browser
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # The Japanese slideshows checked slide by slide: the two longest lessons. All seven took
-# 31 s against 13 s for these two (on a loaded two-core machine), and the suite is near its
-# CI budget; their breaks, code and outputs are the English ones, which are all checked.
+# 33 s against 12 s for these two (on a two-core machine at load 2), and the suite is near
+# its CI budget; their breaks, code and outputs are the English ones, which are all checked.
 JAPANESE = ("06_laplace_approximation", "07_bayes_by_backprop")
 
 build_slides = load_module("build_slides", ROOT / "tools" / "build_slides.py")
@@ -249,7 +249,7 @@ def test_every_slide_fits_the_canvas_typesets_its_maths_and_stays_offline(slides
         if edition == "ja" and lesson == JAPANESE[0]:
             # Every character of the slideshow, shown or not, is drawn in a font that has it.
             drawn = page.evaluate(test_browser.MISSING_GLYPHS, page.locator(".reveal .slides").element_handle())
-            assert drawn["checked"] > 0 and drawn["missing"] == [], (
+            assert drawn["checked"] > 300 and drawn["missing"] == [], (  # hundreds of kana and kanji
                 f"{name}: drawn as missing-glyph boxes (install a Japanese font, e.g. fonts-noto-cjk): {drawn}")
     finally:
         context.close()
