@@ -5,13 +5,16 @@ Usage: python tools/build_slides.py [OUTPUT_DIR]      (default: _slides, as `mak
 Writes ``NN_name.slides.html`` per lesson, ``index.html`` linking them and ``_static/``
 with reveal.js and MathJax 3, copied at build time from the installed packages
 ``sphinx-revealjs`` and ``sphinx-mathjax-offline`` (the ``teach`` extra): a slideshow loads
-nothing from the web. The Japanese edition (from ``notebooks/ja/``, which
-tools/translations.py builds) goes to ``OUTPUT_DIR/ja/`` and shares ``_static/``; each
-index and each slideshow links its counterpart in the other language. The slides come from the notebooks' stored outputs (nothing is
+nothing from the web. The slides come from the notebooks' stored outputs (nothing is
 executed) and their ``slideshow.slide_type`` cell metadata, the same metadata that
 jupyterlab-rise uses for live slides, through nbconvert's ``SlidesExporter`` and the
 template in ``tools/slides_template/course_slides`` (a 1280x720 canvas in the course's
 look). ``tests/test_slides.py`` checks in headless Chromium that every slide fits.
+
+The Japanese edition, from ``notebooks/ja/`` (which tools/translations.py builds), goes to
+``OUTPUT_DIR/ja/`` and uses the same ``_static/``. Each index links the other language's,
+and each slideshow has a link to the same lesson in the other language in the top right
+corner of the screen.
 """
 
 from __future__ import annotations
@@ -39,11 +42,11 @@ LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
 COURSE_TITLE = "Latent-variable models and approximate Bayesian inference"
 CANVAS = (1280, 720)  # CSS px: 16:9, what a projector shows
 STATIC = "_static"
-# Each edition: its language, its folder under notebooks/ and under the output folder, the
-# other edition's folder seen from it, and the label of a link to it.
+# Each edition by language: its folder under notebooks/ and under the output folder, and the
+# other edition's language, folder (seen from this one) and the label of a link to it.
 EDITIONS = {
-    "en": {"folder": "", "other": "ja", "other_root": "ja/", "label": "English"},
-    "ja": {"folder": "ja", "other": "en", "other_root": "../", "label": "日本語"},
+    "en": {"folder": "", "other": "ja", "other_root": "ja/", "other_label": "日本語"},
+    "ja": {"folder": "ja", "other": "en", "other_root": "../", "other_label": "English"},
 }
 # Boxes that the template lets scroll when a cell is taller than a slide (course_slides.css).
 SCROLL_BOXES = (
@@ -181,6 +184,7 @@ INDEX_TEXTS = {
         "offline": "Everything here works without a network: reveal.js and MathJax are in "
                    "<code>_static/</code>.",
         "slides": "Slides",
+        "glossary_title": "Glossary",
     },
     "ja": {
         "title": "潜在変数モデルと近似ベイズ推論：スライド",
@@ -192,6 +196,7 @@ INDEX_TEXTS = {
                  "<kbd>S</kbd> で次のスライドとタイマーのある発表者ビュー。</li>"),
         "offline": "ネットワークなしですべて動く。reveal.js と MathJax は <code>../_static/</code> にある。",
         "slides": "スライド",
+        "glossary_title": "用語集",
     },
 }
 
@@ -203,9 +208,9 @@ def static_folder(language: str) -> str:
 
 def language_link(language: str, page: str) -> str:
     """A link from a page in ``language`` to ``page`` in the other language."""
-    other = EDITIONS[EDITIONS[language]["other"]]
-    return (f'<a class="language" href="{EDITIONS[language]["other_root"]}{page}" '
-            f'hreflang="{EDITIONS[language]["other"]}" lang="{EDITIONS[language]["other"]}">{other["label"]}</a>')
+    edition = EDITIONS[language]
+    return (f'<a class="language" href="{edition["other_root"]}{page}" hreflang="{edition["other"]}" '
+            f'lang="{edition["other"]}">{edition["other_label"]}</a>')
 
 
 def simple_page(title: str, body_html: str, language: str = "en") -> str:
@@ -237,12 +242,12 @@ def write_lesson(source: Path, output_dir: Path, slides: SlidesExporter | None =
     notebook = for_slides(nbformat.read(source, as_version=4))
     title = title or lesson_title(notebook)
     notebook.metadata["title"] = title
-    other = EDITIONS[EDITIONS[language]["other"]]
+    edition = EDITIONS[language]
     resources = {
         "mathjax_local": f"{static}/mathjax/tex-svg.js",
         # The same lesson in the other language, linked from a corner of every slide.
-        "other_edition": {"href": f"{EDITIONS[language]['other_root']}{source.stem}.slides.html",
-                          "language": EDITIONS[language]["other"], "label": other["label"]},
+        "other_edition": {"href": f"{edition['other_root']}{source.stem}.slides.html",
+                          "language": edition["other"], "label": edition["other_label"]},
     }
     body, _ = (slides or exporter(language, static)).from_notebook_node(notebook, resources=resources)
     path = output_dir / f"{source.stem}.slides.html"
@@ -283,10 +288,9 @@ def build_slides(output_dir: Path, notebook_dir: Path = ROOT / "notebooks") -> l
         index.write_text(index_page([(path.name, title) for path, title in lessons], language), encoding="utf-8")
         glossary = target_dir / "glossary.html"
         text = rewrite_links(markdown2html((source_dir / "glossary.md").read_text(encoding="utf-8")))
-        glossary.write_text(simple_page(
-            "Glossary" if language == "en" else "用語集",
-            f'<p><a href="index.html">{INDEX_TEXTS[language]["slides"]}</a></p>' + text, language,
-        ), encoding="utf-8")
+        words = INDEX_TEXTS[language]
+        page = f'<p><a href="index.html">{words["slides"]}</a></p>' + text
+        glossary.write_text(simple_page(words["glossary_title"], page, language), encoding="utf-8")
         written += [*(path for path, _ in lessons), index, glossary]
     return written
 
