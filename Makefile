@@ -44,12 +44,15 @@ student: $(STAMP)
 	$(BIN)/python tools/student_edition.py student_edition
 
 # The course as a website that reads offline (Sphinx, tools/site/conf.py), from the stored
-# outputs without running a notebook: open _site/index.html. Rebuilt from scratch each time.
+# outputs without running a notebook: open _site/index.html. The Japanese site, from
+# notebooks/ja/, is _site/ja/; every page links the same page in the other language.
+# Rebuilt from scratch each time.
 site: $(STAMP)
 	rm -rf _site
 	$(BIN)/python tools/build_site.py _site
 
 # Every lesson as an offline reveal.js slideshow on a 1280x720 canvas: open _slides/index.html.
+# The Japanese slideshows are in _slides/ja/ (one shared _static/); each links the other language.
 slides: $(STAMP)
 	$(BIN)/python tools/build_slides.py _slides
 

@@ -1,15 +1,22 @@
 """The static site as a reader opens it: `make site`'s pages in headless Chromium, offline.
 
-The site is built once (tools/build_site.py, Sphinx) and every page is opened from disk,
-as a reader who double-clicks ``_site/index.html`` would. Every request to an address that
-is not on this machine is blocked and recorded. For each page the test asserts that:
+The site is built once (tools/build_site.py, Sphinx), in English and in Japanese (``ja/``),
+and every page of both is opened from disk, as a reader who double-clicks
+``_site/index.html`` would. Every request to an address that is not on this machine is
+blocked and recorded. For each page the test asserts that:
+
+- it is in its language (``<html lang>``) and its language switch goes to the same page
+  in the other language (so both directions are checked);
 
 - its maths is typeset: MathJax output where the page has maths, no TeX error, and no
   ``$$``, ``\\(``, ``\\[`` or ``\\begin`` left in the text outside code;
 - every local link and anchor resolves, and every file the page loads is found;
 - no request left the machine;
 - on a lesson, every worked solution's code is collapsed behind a closed toggle, and its
-  output and every written answer are closed too.
+  output and every written answer are closed too;
+- on one Japanese lesson, no character is drawn as a missing-glyph box.
+
+And the Japanese search finds a term written as one run of characters (コレスキー分解).
 
 It needs the system Chromium and playwright, as tests/test_browser.py does, and is skipped
 or failed without them the same way.
@@ -17,6 +24,7 @@ or failed without them the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 from pathlib import Path
@@ -30,6 +38,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PAGE_TIMEOUT_MS = 60_000  # a page and its MathJax on a loaded machine
+SEARCH_TIMEOUT_MS = 15_000  # the search page lists its results (under a second when it finds them)
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 # The text a reader could see as TeX source: the page's text without code blocks, inline
@@ -86,22 +95,36 @@ def solution_code_cells(path: Path) -> list[str]:
             if cell.cell_type == "code" and "solution" in cell.metadata.get("tags", [])]
 
 
-def page_names() -> list[str]:
-    return ["index", *(path.stem for path in NOTEBOOKS), "glossary", "search", "genindex"]
+EDITIONS = ("", "ja")  # the English site, and the Japanese one in ja/
 
 
-def anchors(path: Path) -> set[str]:
-    return set(re.findall(r'\b(?:id|name)="([^"]+)"', path.read_text(encoding="utf-8")))
+def pages() -> list[tuple[str, str]]:
+    names = ["index", *(path.stem for path in NOTEBOOKS), "glossary", "search", "genindex"]
+    return [(edition, name) for edition in EDITIONS for name in names]
 
 
-@pytest.mark.parametrize("name", page_names())
-def test_page_reads_offline_with_maths_typeset_links_resolved_and_solutions_collapsed(site, offline_page, name):
+@functools.cache  # a lesson links its own sections often, and its page is large
+def anchors(path: Path) -> frozenset[str]:
+    return frozenset(re.findall(r'\b(?:id|name)="([^"]+)"', path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(("edition", "name"), pages(), ids=lambda value: value or "en")
+def test_page_reads_offline_with_maths_typeset_links_resolved_and_solutions_collapsed(site, offline_page,
+                                                                                       edition, name):
     page = offline_page
     page.left_machine.clear()
     page.failed.clear()
-    path = site / f"{name}.html"
-    assert path.is_file(), f"the site has no {path.name}"
+    path = site / edition / f"{name}.html"
+    assert path.is_file(), f"the site has no {edition}/{path.name}"
     page.goto(path.as_uri(), wait_until="load")
+    label = f"{edition}/{name}".lstrip("/")
+
+    # The language, and the switch to the same page in the other one.
+    assert page.evaluate("() => document.documentElement.lang") == (edition or "en")
+    switch = page.locator("a.course-language-switch")
+    assert switch.count() == 1 and switch.is_visible(), f"{label}: no language switch in view"
+    other = site / ("" if edition else "ja") / path.name
+    assert switch.evaluate("a => a.href") == other.as_uri(), f"{label}: the switch goes elsewhere"
 
     # Maths: the build marks every formula with the class "math" for MathJax to typeset.
     formulas = page.locator("main .math").count()
@@ -109,37 +132,64 @@ def test_page_reads_offline_with_maths_typeset_links_resolved_and_solutions_coll
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.evaluate("() => MathJax.startup.promise")
         typeset = page.locator("main mjx-container").count()
-        assert typeset >= formulas, f"{name}: {typeset} typeset formulas for {formulas} marked"
-        assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax reports a TeX error"
+        assert typeset >= formulas, f"{label}: {typeset} typeset formulas for {formulas} marked"
+        assert page.locator("mjx-merror").count() == 0, f"{label}: MathJax reports a TeX error"
     page.wait_for_load_state("networkidle")
-    assert page.left_machine == [], f"{name}: requests left the machine: {page.left_machine}"
-    assert page.failed == [], f"{name}: requests failed: {page.failed}"
+    assert page.left_machine == [], f"{label}: requests left the machine: {page.left_machine}"
+    assert page.failed == [], f"{label}: requests failed: {page.failed}"
     text = page.evaluate(TEXT_OUTSIDE_CODE_AND_MATHS)
     for source in ("$$", "\\(", "\\[", "\\begin"):
         where = text.find(source)
-        assert where < 0, f"{name}: {source!r} is left in the text: {text[max(0, where - 80):where + 80]!r}"
+        assert where < 0, f"{label}: {source!r} is left in the text: {text[max(0, where - 80):where + 80]!r}"
 
     # Links and loaded files: every local target exists, every anchor is on its page.
     for kind, written, resolved in page.evaluate(ADDRESSES):
         if not resolved.startswith("file:"):
-            assert kind == "link" or resolved.startswith(LOCAL_SCHEMES), f"{name}: loads {written}"
+            assert kind == "link" or resolved.startswith(LOCAL_SCHEMES), f"{label}: loads {written}"
             continue
         parsed = urllib.parse.urlsplit(resolved)
         target = Path(urllib.parse.unquote(parsed.path))
-        assert target.is_file(), f"{name}: {kind} {written!r} points at a missing file"
+        assert target.is_file(), f"{label}: {kind} {written!r} points at a missing file"
         if parsed.fragment and target.suffix == ".html":
             fragment = urllib.parse.unquote(parsed.fragment)
-            assert fragment in anchors(target), f"{name}: link {written!r} points at a missing anchor"
+            assert fragment in anchors(target), f"{label}: link {written!r} points at a missing anchor"
 
     # Worked solutions: code behind a closed toggle, output and written answers closed.
-    lesson = ROOT / "notebooks" / f"{name}.ipynb"
+    lesson = ROOT / "notebooks" / edition / f"{path.stem}.ipynb"
     if lesson.is_file():
         expected = solution_code_cells(lesson)
         toggles = page.evaluate(SOLUTION_TOGGLES)
-        assert len(toggles) == len(expected) > 0, f"{name}: {len(toggles)} toggles for {len(expected)} solutions"
+        assert len(toggles) == len(expected) > 0, f"{label}: {len(toggles)} toggles for {len(expected)} solutions"
         for toggle, source in zip(toggles, expected):
-            assert toggle["summary"] and not toggle["open"], f"{name}: a worked solution's toggle is open"
-            assert toggle["code"].strip() == source.strip(), f"{name}: a toggle holds other code"
-            assert not toggle["codeVisible"], f"{name}: a worked solution's code is visible"
-        assert page.locator("main details[open]").count() == 0, f"{name}: an answer or output is open"
+            assert toggle["summary"] and not toggle["open"], f"{label}: a worked solution's toggle is open"
+            assert toggle["code"].strip() == source.strip(), f"{label}: a toggle holds other code"
+            assert not toggle["codeVisible"], f"{label}: a worked solution's code is visible"
+        assert page.locator("main details[open]").count() == 0, f"{label}: an answer or output is open"
         assert page.locator("main details:not(.hide) > summary").count() > 0
+
+    if (edition, name) == ("ja", "03_kmeans"):
+        # Every character of one Japanese lesson is drawn in a font that has it.
+        drawn = page.evaluate(test_browser.MISSING_GLYPHS, page.locator("body").element_handle())
+        assert drawn["checked"] > 300 and drawn["missing"] == [], (  # hundreds of kana and kanji
+            f"{label}: drawn as missing-glyph boxes (install a Japanese font, e.g. fonts-noto-cjk): {drawn}")
+
+
+def test_japanese_search_finds_a_term_written_as_several_words_together(site, offline_page):
+    """Sphinx's Japanese index holds the words of コレスキー分解 (Cholesky decomposition), which
+    a query written as one run of characters matches only once
+    tools/site/_static/japanese-search.js splits it (without it the search finds nothing)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    glossary = (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8")
+    term = re.search(r"^\| Cholesky factor / Cholesky decomposition \| [^|/]+ / ([^|]+?) \|", glossary, re.MULTILINE).group(1)
+    page = offline_page
+    page.goto(f"{(site / 'ja' / 'search.html').as_uri()}?q={urllib.parse.quote(term)}", wait_until="load")
+    expected = (site / "ja" / "glossary.html").as_uri()
+    results = "() => [...document.querySelectorAll('#search-results li a')].map(a => a.href.split(/[?#]/)[0])"
+    try:  # the results appear one by one, after the index has loaded
+        page.wait_for_function(f"expected => ({results})().includes(expected)", arg=expected,
+                               timeout=SEARCH_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pass
+    found = page.evaluate(results)
+    assert expected in found, f"searching for {term} found {found}"

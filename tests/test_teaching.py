@@ -56,6 +56,22 @@ def test_lesson_has_slide_metadata_chosen_per_cell(path):
     assert "-" in types or "subslide" in types or "fragment" in types
 
 
+def test_fit_slides_breaks_where_either_language_would_run_over_and_keeps_the_authors_breaks():
+    fit_slides = load_tool("fit_slides")
+    kinds = ["slide", "-", "-", "subslide", "-", "-", "skip"]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"cell {i}") for i in range(7)])
+    for i, (cell, kind) in enumerate(zip(notebook.cells, kinds)):
+        cell.id, cell.metadata["slideshow"] = f"c{i}", {"slide_type": kind}
+    english = {f"c{i}": 200.0 for i in range(7)}
+    japanese = {**english, "c1": 350.0}  # the Japanese of cell 1 is longer
+    # English alone: 600 px fit a 700 px slide; with the Japanese, cell 2 would end at 750 px.
+    assert fit_slides.fitted_slide_types(notebook, [english], 700)[0] == kinds
+    both, too_tall = fit_slides.fitted_slide_types(notebook, [english, japanese], 700)
+    assert both == ["slide", "-", "subslide", "subslide", "-", "-", "skip"] and too_tall == []
+    _, too_tall = fit_slides.fitted_slide_types(notebook, [english, {**japanese, "c5": 800.0}], 700)
+    assert [note.split()[1] for note in too_tall] == ["c5"]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_file_stays_under_3_mb(path):
     assert path.stat().st_size < 3_000_000, f"{path.name}: {path.stat().st_size / 1e6:.2f} MB"
@@ -330,7 +346,8 @@ def test_site_has_a_page_per_lesson_an_index_and_the_glossary(site):
 
 
 def test_every_link_of_the_site_resolves_and_nothing_is_loaded_from_the_web(site):
-    pages = sorted(site.glob("*.html"))
+    pages = sorted(site.glob("*.html")) + sorted(site.glob("ja/*.html"))
+    assert len(pages) == 2 * len(sorted(site.glob("*.html"))), "the Japanese site lacks pages"
     for page in pages:
         collector = collected(page)
         for address in collector.links + collector.loads:
@@ -340,7 +357,7 @@ def test_every_link_of_the_site_resolves_and_nothing_is_loaded_from_the_web(site
                 continue  # embedded in the page
             assert not re.match(r"^([a-z]+:)?//", address), f"{page.name} loads {address} from the web"
             target = address.split("#")[0].split("?")[0]
-            assert not target or (site / target).is_file(), f"{page.name} links to missing {address}"
+            assert not target or (page.parent / target).is_file(), f"{page.name} links to missing {address}"
         if page.stem[:2].isdigit():
             assert collector.images, f"{page.name} shows no figure"
             assert "index.html" in collector.links
@@ -401,6 +418,32 @@ def test_site_titles_each_lesson_in_one_form_and_chains_the_lessons(site):
             for shown in re.findall(rf'href="{other}\.html(?:#[^"]*)?"[^>]*>(?:\s*<[^>]+>)*\s*([^<]+)', text):
                 if re.match(r"\d\d\b", shown.strip()):
                     assert shown.strip() == other_title, f"{path.stem}.html names {other} {shown.strip()!r}"
+
+
+def test_japanese_site_is_titled_and_labelled_in_japanese(site):
+    """The Japanese site (ja/) takes its lesson titles from the Japanese contents table, and
+    the course's own labels (tools/site/conf.py) and the theme's are in Japanese."""
+    japanese = site / "ja"
+    contents = (ROOT / "notebooks" / "ja" / "contents.md").read_text(encoding="utf-8")
+    titles = load_tool("build_site").lesson_titles(contents)
+    assert sorted(titles) == [path.stem for path in NOTEBOOKS]
+    index = (japanese / "index.html").read_text(encoding="utf-8")
+    assert collected(japanese / "index.html").heading.strip().rstrip("#").strip() == "目次"
+    for path in NOTEBOOKS:
+        page = japanese / f"{path.stem}.html"
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="ja"' in text, f"ja/{page.name} is not marked as Japanese"
+        assert collected(page).heading.strip().rstrip("#").strip() == titles[path.stem]
+        assert f'href="{path.stem}.html">{html.escape(titles[path.stem], quote=False)}</a>' in index
+        solutions = sum(1 for c in read(path).cells if c.cell_type == "code" and "solution" in tags(c))
+        assert text.count("解答例のコードを表示") == solutions, f"ja/{page.name}: the solution toggles' label"
+        assert "このページの内容" in text and "On this page" not in text
+        assert "前へ" in text and "次へ" in text  # the theme's previous/next labels
+    # Sphinx's Japanese search, whose index holds the Japanese words of the pages.
+    assert "LANGUAGE: 'ja'" in (japanese / "_static" / "documentation_options.js").read_text(encoding="utf-8")
+    search_index = (japanese / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(search_index[search_index.index("(") + 1:search_index.rindex(")")])["terms"]
+    assert any(re.search(r"[ぁ-んァ-ヶ一-龠]", term) for term in terms), "no Japanese word in the search index"
 
 
 def glossary_rows() -> list[tuple[str, str]]:

@@ -2,25 +2,31 @@
 
 Usage: python tools/build_site.py OUTPUT_DIR [--builder BUILDER]
 
-The Sphinx configuration is ``tools/site/conf.py``. Sphinx reads a prepared copy of
-``notebooks/`` (the notebooks themselves are left alone and never executed):
+Writes the English site to ``OUTPUT_DIR`` and the Japanese one, from ``notebooks/ja/``
+(tools/translations.py builds it), to ``OUTPUT_DIR/ja``; every page links the same page in
+the other language. The Sphinx configuration is ``tools/site/conf.py``, for both. Sphinx
+reads a prepared copy of ``notebooks/`` or ``notebooks/ja/`` (the notebooks themselves are
+left alone and never executed):
 
-- ``contents.md`` becomes ``index.md``, the root page titled "Contents", with a hidden
-  table of contents that chains the lessons and the glossary (previous/next links come
-  from it);
+- ``contents.md`` becomes ``index.md``, the root page titled "Contents" (「目次」), with a
+  hidden table of contents that chains the lessons and the glossary (previous/next links
+  come from it);
 - every lesson is titled ``NN · Title`` everywhere (page heading, navigation, contents,
   links between lessons), with the title given in the contents table; the heading the
   notebook opens with stays below it as a subtitle, and the hand-written navigation lines
-  of the notebooks are left out, since the theme draws its own;
+  of the notebooks and the glossary are left out, since the theme draws its own;
+- a link to the other language's edition of a page (``ja/contents.md``, ``../03_kmeans.ipynb``)
+  goes to that page of the other site;
 - the code of every worked solution (code cells tagged ``solution``) gets the tag
   ``hide-input``, so it is collapsed behind a toggle, as its output already is.
 
-``--builder gettext`` writes the message catalogues a translated edition starts from.
+Another ``--builder`` (e.g. ``gettext``) builds the English pages only.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -32,6 +38,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF_DIR = ROOT / "tools" / "site"
+# The language of each edition, the subfolder of notebooks/ (and of the site) it is in, and
+# the heading of its contents page.
+EDITIONS = (("en", "", "Contents"), ("ja", "ja", "目次"))
 LESSON_PATTERN = "[0-9][0-9]_*.ipynb"
 # A row of the contents table: | 04 | [Gaussian mixtures and EM](04_gaussian_mixtures_em.ipynb) | ...
 CONTENTS_ROW = re.compile(r"^\|\s*(\d\d)\s*\|\s*\[([^\]]+)\]\((\d\d_\w+)\.ipynb\)\s*\|", re.MULTILINE)
@@ -41,9 +50,11 @@ LESSON_LINK = re.compile(r"\[(\d\d)\b[^\]]*\]\((\d\d_\w+\.ipynb(?:#[^)]*)?)\)")
 # "[Contents](contents.md) · [← 03 k-means](03_kmeans.ipynb) · [05 The EM lower bound →](05_em_lower_bound.ipynb)"
 # The last link may go to the lesson's other edition ("[日本語](ja/03_kmeans.ipynb)",
 # "[English](../03_kmeans.ipynb)").
-_NAVIGATION_TARGET = r"\((?:ja/|\.\./)?(?:contents\.md|\d\d_\w+\.ipynb)\)"
+_NAVIGATION_TARGET = r"\((?:ja/|\.\./)?(?:contents\.md|glossary\.md|\d\d_\w+\.ipynb)\)"
 NAVIGATION_LINE = re.compile(rf"^\[[^\]]+\]{_NAVIGATION_TARGET}(?:\s*·\s*\[[^\]]+\]{_NAVIGATION_TARGET})*\s*$")
 HEADING = re.compile(r"^#\s+(.+)$", re.MULTILINE)
+# A link to a page's edition in the other language: [目次](ja/contents.md), [English](../03_kmeans.ipynb#goals)
+OTHER_EDITION_LINK = re.compile(r"\[([^\]]+)\]\((ja/|\.\./)(\w+)\.(?:md|ipynb)(#[^)]*)?\)")
 
 
 def lesson_titles(contents: str) -> dict[str, str]:
@@ -55,6 +66,13 @@ def with_site_links(text: str, titles: dict[str, str]) -> str:
     """Links to the contents page point at the root page; a link to a lesson whose text
     starts with its number shows the lesson's title."""
     text = CONTENTS_LINK.sub(lambda m: f"](index.md{m.group(1) or ''})", text)
+
+    def other_edition(match):  # a page of the other site, which Sphinx does not know: plain HTML
+        folder, page, fragment = match.group(2), match.group(3), match.group(4) or ""
+        page = "index" if page == "contents" else page
+        return f'<a href="{folder}{page}.html{fragment}">{match.group(1)}</a>'
+
+    text = OTHER_EDITION_LINK.sub(other_edition, text)
 
     def titled(match):
         stem = match.group(2).split(".ipynb")[0]
@@ -91,9 +109,10 @@ def prepare_lesson(notebook, title: str, titles: dict[str, str]):
     return notebook
 
 
-def prepare_sources(notebook_dir: Path, source_dir: Path) -> None:
+def prepare_sources(notebook_dir: Path, source_dir: Path, contents_heading: str = "Contents") -> None:
     """Write the pages Sphinx reads into ``source_dir``: the lessons, the glossary and the
-    root page, whose hidden table of contents gives their reading order."""
+    root page (titled ``contents_heading``), whose hidden table of contents gives their
+    reading order."""
     contents = (notebook_dir / "contents.md").read_text(encoding="utf-8")
     titles = lesson_titles(contents)
     lessons = sorted(path.stem for path in notebook_dir.glob(LESSON_PATTERN))
@@ -105,42 +124,57 @@ def prepare_sources(notebook_dir: Path, source_dir: Path) -> None:
         nbformat.write(prepare_lesson(notebook, titles[stem], titles), source_dir / f"{stem}.ipynb")
     pages = [*lessons, "glossary"]
     glossary = (notebook_dir / "glossary.md").read_text(encoding="utf-8")
-    (source_dir / "glossary.md").write_text(with_site_links(glossary, titles), encoding="utf-8")
+    glossary = with_site_links(without_navigation_lines(glossary), titles)
+    (source_dir / "glossary.md").write_text(glossary, encoding="utf-8")
 
     # The contents table: one column with each lesson's title, as the navigation shows it.
     index = CONTENTS_ROW.sub(lambda m: f"| [{titles[m.group(3)]}]({m.group(3)}.ipynb) |", contents)
     index = re.sub(r"^\|\s*#\s*\|", "|", index, flags=re.MULTILINE)
     index = re.sub(r"^\|---\|", "|", index, flags=re.MULTILINE)
     index = with_site_links(index, titles)
-    index = HEADING.sub("# Contents", index, count=1)  # the course's name is the site's title already
+    index = HEADING.sub(f"# {contents_heading}", index, count=1)  # the course's name is the site's title already
     toctree = "\n".join(["", "```{toctree}", ":hidden:", "", *pages, "```", ""])
     (source_dir / "index.md").write_text(index + toctree, encoding="utf-8")
 
 
 def build_site(output_dir: Path, notebook_dir: Path = ROOT / "notebooks", builder: str = "html") -> None:
-    """Write the site (or, with ``builder="gettext"``, the message catalogues) to ``output_dir``.
+    """Write the site to ``output_dir``, its Japanese edition to ``output_dir/ja`` (with
+    ``builder="html"``; another builder writes the English pages only).
 
     Raises
     ------
+    FileNotFoundError
+        If ``notebook_dir/ja`` is missing (run ``python tools/translations.py build``).
     RuntimeError
         If Sphinx reports an error or a warning (a broken link, a missing page).
     """
+    editions = EDITIONS if builder == "html" else EDITIONS[:1]
+    for _, folder, _ in editions:
+        if not (notebook_dir / folder / "contents.md").is_file():
+            raise FileNotFoundError(f"{notebook_dir / folder} has no contents.md; the Japanese edition is "
+                                    "built by `python tools/translations.py build`")
     with tempfile.TemporaryDirectory(prefix="course-site-") as work:
-        source_dir, built = Path(work) / "source", Path(work) / "built"
-        source_dir.mkdir()
-        prepare_sources(notebook_dir, source_dir)
-        # A process of its own: Sphinx keeps global state, and the Python warnings of the
-        # theme (deprecations) are not the caller's concern; -W makes Sphinx's own warnings
-        # (a broken cross-reference, a page missing from the navigation) fail the build.
-        status = subprocess.run([
-            sys.executable, "-m", "sphinx", "-b", builder, "-c", str(CONF_DIR), "-d", str(Path(work) / "doctrees"),
-            "-W", "--keep-going", "-q", str(source_dir), str(built),
-        ], check=False).returncode
-        if status != 0:
-            raise RuntimeError(f"sphinx-build -b {builder} failed with status {status} (its messages are above)")
+        builds = []
+        for language, folder, heading in editions:
+            source_dir, built = Path(work) / language / "source", Path(work) / language / "built"
+            source_dir.mkdir(parents=True)
+            prepare_sources(notebook_dir / folder, source_dir, heading)
+            # A process of its own: Sphinx keeps global state, and the Python warnings of the
+            # theme (deprecations) are not the caller's concern; -W makes Sphinx's own warnings
+            # (a broken cross-reference, a page missing from the navigation) fail the build.
+            # The two languages build side by side.
+            command = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(CONF_DIR),
+                       "-d", str(Path(work) / language / "doctrees"), "-W", "--keep-going", "-q",
+                       str(source_dir), str(built)]
+            process = subprocess.Popen(command, env={**os.environ, "COURSE_SITE_LANGUAGE": language})
+            builds.append((language, process, built, output_dir / folder))
+        failed = [language for language, process, _, _ in builds if process.wait() != 0]
+        if failed:
+            raise RuntimeError(f"sphinx-build -b {builder} failed for {', '.join(failed)} (its messages are above)")
         # Built in the temporary folder, since myst-nb writes a folder jupyter_execute next
         # to Sphinx's output folder, which would land beside output_dir.
-        shutil.copytree(built, output_dir, dirs_exist_ok=True)
+        for _, _, built, destination in builds:
+            shutil.copytree(built, destination, dirs_exist_ok=True)
 
 
 def main() -> None:

@@ -4,11 +4,13 @@ Usage: python tools/fit_slides.py notebooks/NN_name.ipynb [...] [--dry-run]
 
 A maintainer's tool (it needs the test extra's playwright and the system Chromium), for
 after a lesson's cells have changed: it builds the lesson's slideshow as `make slides`
-does, measures in headless Chromium how tall each cell is on its slide, and walks the
-cells in order. A cell that would push its (sub)slide past the canvas starts a new
-sub-slide: its ``slideshow.slide_type`` becomes ``"subslide"`` (a ``"-"`` or a
-``"fragment"`` before). The author's own breaks (``slide``, ``subslide``) are kept, and
-nothing else in the notebook changes. A cell that fills a slide on its own is reported: the
+does, in English and, when ``notebooks/ja/`` has the lesson, in Japanese, measures in
+headless Chromium how tall each cell is on its slide, and walks the cells in order. A cell
+that would push its (sub)slide past the canvas in either language starts a new sub-slide:
+its ``slideshow.slide_type`` becomes ``"subslide"`` (a ``"-"`` or a ``"fragment"``
+before). The breaks are cell metadata, the same in both editions, so the English lesson is
+changed and the Japanese one built again from it (tools/translations.py). The author's own
+breaks (``slide``, ``subslide``) are kept, and nothing else in the notebook changes. A cell that fills a slide on its own is reported: the
 template already lets its code, prose or printed output scroll in its own box, and if it is
 still too tall, tests/test_slides.py says so.
 ``tests/test_slides.py`` then checks every slide.
@@ -26,6 +28,8 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build_slides  # tools/ is not a package
+
+import translations  # also in tools/
 
 # Room left under the last cell of a slide (CSS px), for rounding and browser differences.
 MARGIN_PX = 16
@@ -54,12 +58,14 @@ CELL_HEIGHTS = """async () => {
 }"""
 
 
-def cell_heights(notebook_path: Path, browser) -> dict[str, float]:
-    """Height (CSS px) of each shown cell of the lesson's slides, by cell id."""
+def cell_heights(notebook_path: Path, browser, language: str = "en") -> dict[str, float]:
+    """Height (CSS px) of each shown cell of the lesson's slides in ``language``, by cell id."""
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder)
         build_slides.copy_assets(output)
-        path, _ = build_slides.write_lesson(notebook_path, output)
+        lesson_dir = output / build_slides.EDITIONS[language]["folder"]
+        lesson_dir.mkdir(exist_ok=True)
+        path, _ = build_slides.write_lesson(notebook_path, lesson_dir, language=language)
         page = browser.new_page(viewport={"width": build_slides.CANVAS[0], "height": build_slides.CANVAS[1]})
         try:
             page.goto(path.as_uri())
@@ -69,19 +75,23 @@ def cell_heights(notebook_path: Path, browser) -> dict[str, float]:
             page.close()
 
 
-def fitted_slide_types(notebook, heights: dict[str, float], budget: float) -> tuple[list[str], list[str]]:
-    """The slide type of each cell after adding breaks, and a note on each cell too tall alone."""
-    types, too_tall, used = [], [], 0.0
+def fitted_slide_types(notebook, heights: list[dict[str, float]], budget: float) -> tuple[list[str], list[str]]:
+    """The slide type of each cell after adding breaks, and a note on each cell too tall alone.
+
+    ``heights`` holds the cells' heights in each edition (English, Japanese): a cell starts a
+    sub-slide when it would push its slide past ``budget`` in any of them."""
+    types, too_tall, used = [], [], [0.0] * len(heights)
     for cell in notebook.cells:
         kind = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-        height = heights.get(cell.id, 0.0) if kind not in {"skip", "notes"} else 0.0
+        shown = kind not in {"skip", "notes"}
+        sizes = [edition.get(cell.id, 0.0) if shown else 0.0 for edition in heights]
         if kind in {"slide", "subslide"}:
-            used = 0.0
-        elif height and used + height > budget and used > 0:
-            kind, used = "subslide", 0.0
-        used += height
-        if height > budget:
-            too_tall.append(f"cell {cell.id} ({height:.0f} px): {cell.source[:50]!r}")
+            used = [0.0] * len(heights)
+        elif any(size and total + size > budget and total > 0 for size, total in zip(sizes, used)):
+            kind, used = "subslide", [0.0] * len(heights)
+        used = [total + size for total, size in zip(used, sizes)]
+        if max(sizes) > budget:
+            too_tall.append(f"cell {cell.id} ({max(sizes):.0f} px): {cell.source[:50]!r}")
         types.append(kind)
     return types, too_tall
 
@@ -102,7 +112,13 @@ def main() -> None:
         try:
             for path in args.notebooks:
                 notebook = nbformat.read(path, as_version=4)
-                types, too_tall = fitted_slide_types(notebook, cell_heights(path, browser), budget)
+                japanese = path.parent / translations.LANGUAGE / path.name
+                heights = [cell_heights(path, browser)]
+                if japanese.is_file():
+                    heights.append(cell_heights(japanese, browser, translations.LANGUAGE))
+                else:
+                    print(f"{path.name}: no {japanese}, so the breaks fit the English only")
+                types, too_tall = fitted_slide_types(notebook, heights, budget)
                 changed = 0
                 for index, (cell, kind) in enumerate(zip(notebook.cells, types)):
                     before = cell.metadata.get("slideshow", {}).get("slide_type", "-")
@@ -114,6 +130,8 @@ def main() -> None:
                     print(f"{path.name}: fills a slide on its own (canvas {build_slides.CANVAS[1]} px): {note}")
                 if changed and not args.dry_run:
                     nbformat.write(notebook, path)
+                    if japanese.is_file():  # the same breaks in the Japanese lesson
+                        translations.build([path.stem])
                 print(f"{path.name}: {changed} new breaks{' (dry run)' if args.dry_run else ''}")
         finally:
             browser.close()
