@@ -590,7 +590,8 @@ def test_the_japanese_edition_opens_from_the_contents_page_with_every_character_
         japanese = page.locator(".jp-RenderedMarkdown", has_text=heading)
         japanese.wait_for()
         japanese.get_by_role("link", name=lesson_link).click()
-        page.wait_for_url("**/lab/tree/ja/03_kmeans.ipynb**")
+        # JupyterLab shows the opened file's path in the address (pushState, no page load).
+        page.wait_for_function("() => location.pathname.endsWith('/lab/tree/ja/03_kmeans.ipynb')")
         notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
         markdown_cells = sum(1 for cell in notebook_cells(NOTEBOOK_DIR / "ja" / "03_kmeans.ipynb")
                              if cell["cell_type"] == "markdown")
