@@ -16,6 +16,7 @@ Deselect it with ``python -m pytest -m "not browser"``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -529,14 +530,25 @@ def change_control(cell) -> str:
     return f"dropdown {options[index]!r} -> {options[(index + 1) % len(options)]!r}"
 
 
+@contextlib.contextmanager
+def learner_page(browser, lab: LabServer):
+    """A fresh browser page at a learner's window size; afterwards its context is closed and
+    every kernel it started is shut down."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+        for session in lab.api("/api/sessions"):
+            lab.api(f"/api/sessions/{session['id']}", method="DELETE")
+
+
 # First, while the server's workspace is as new as a learner's on a first start.
 def test_make_lab_opens_the_contents_page_whose_links_open_lessons_and_the_glossary(browser, lab, screenshot_dir):
     """What `make lab` shows first: the contents page, rendered, with no pop-up over it;
     its links open a lesson as a notebook and the glossary rendered."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    page = context.new_page()
-    try:
+    with learner_page(browser, lab) as page:
         page.goto(f"{lab.url}/?{urllib.parse.urlencode({'token': lab.token})}")
         contents = page.locator(".jp-RenderedMarkdown", has_text="How to work through a lesson")
         contents.wait_for()
@@ -553,10 +565,6 @@ def test_make_lab_opens_the_contents_page_whose_links_open_lessons_and_the_gloss
         contents.get_by_role("link", name="glossary").click()
         page.locator(".jp-RenderedMarkdown", has_text="first used").wait_for()
         assert "glossary.md" in page.locator(".lm-TabBar-tab.jp-mod-current").inner_text()
-    finally:
-        context.close()
-        for session in lab.api("/api/sessions"):
-            lab.api(f"/api/sessions/{session['id']}", method="DELETE")
 
 
 def test_the_missing_glyph_check_finds_characters_no_font_has(browser):
@@ -580,29 +588,26 @@ def test_the_japanese_edition_opens_from_the_contents_page_with_every_character_
     japanese_contents = (NOTEBOOK_DIR / "ja" / "contents.md").read_text(encoding="utf-8")
     heading = japanese_contents.split("\n", 1)[0].lstrip("# ").strip()
     lesson_link = re.search(r"\| 03 \| \[([^\]]+)\]\(03_kmeans\.ipynb\)", japanese_contents).group(1)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    page = context.new_page()
-    try:
+    cells = notebook_cells(NOTEBOOK_DIR / "ja" / "03_kmeans.ipynb")
+    lesson_heading = re.search(r"^# (.+)$", "".join(cells[0]["source"]), re.MULTILINE).group(1)
+    with learner_page(browser, lab) as page:
         page.goto(f"{lab.url}/lab/tree/contents.md?{urllib.parse.urlencode({'token': lab.token})}")
         english = page.locator(".jp-RenderedMarkdown", has_text="How to work through a lesson")
         english.get_by_role("link", name="目次").click()
         japanese = page.locator(".jp-RenderedMarkdown", has_text=heading)
         japanese.wait_for()
         japanese.get_by_role("link", name=lesson_link).click()
-        # JupyterLab shows the opened file's path in the address (pushState, no page load).
-        page.wait_for_function("() => location.pathname.endsWith('/lab/tree/ja/03_kmeans.ipynb')")
-        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
-        markdown_cells = sum(1 for cell in notebook_cells(NOTEBOOK_DIR / "ja" / "03_kmeans.ipynb")
-                             if cell["cell_type"] == "markdown")
-        page.wait_for_function(f"() => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
-                               f".jp-MarkdownCell .jp-RenderedMarkdown').length === {markdown_cells}")
+        # The notebook opened is the Japanese lesson: it shows the Japanese heading. (Found
+        # by its content, since JupyterLab may bring another tab forward while it restores.)
+        notebook = page.locator(".jp-NotebookPanel", has=page.locator(".jp-MarkdownCell", has_text=lesson_heading))
+        notebook.wait_for(state="attached")
+        page.locator(".lm-TabBar-tab", has_text="03_kmeans.ipynb").click()
+        notebook.wait_for()
+        page.wait_for_function(
+            "([panel, n]) => panel.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown').length === n",
+            arg=[notebook.element_handle(), sum(cell["cell_type"] == "markdown" for cell in cells)])
         page.screenshot(path=str(screenshot_dir / "ja_03_kmeans.png"))
         result = page.evaluate(MISSING_GLYPHS, notebook.element_handle())
-    finally:
-        context.close()
-        for session in lab.api("/api/sessions"):
-            lab.api(f"/api/sessions/{session['id']}", method="DELETE")
     # A Japanese lesson uses several hundred distinct kana and kanji.
     assert result["checked"] > 300, result
     assert result["missing"] == [], "drawn as missing-glyph boxes (install a Japanese font, e.g. fonts-noto-cjk)"
