@@ -188,16 +188,36 @@ lesson afresh, take it again from the zip file this folder came from.
 
 ## 日本語版
 
-フォルダ `ja/` に全レッスン、目次（`ja/contents.md`）、用語集の日本語版がある。英語の目次の
-先頭にある「日本語版」のリンクから開ける。コードと出力は英語版と同じである。準備と起動の
-コマンドは上と同じ（Linux と macOS では次の 2 行、Windows では上の 3 行）:
+フォルダ `ja/` に、全レッスン、目次（`ja/contents.md`）、用語集の日本語版がある。英語の目次の先頭にある「日本語版」のリンクから開ける。コード、出力、図のラベルは英語版と同じで、演習のチェックセルの判定とヒントも英語で表示される。
+
+### 準備と起動
+
+Python 3.10 以降が必要である（`python3 --version` で確かめられる）。初回だけネットワーク接続が必要で、パッケージのインストール時に numpy、scipy、matplotlib、JupyterLab、ipywidgets がこのフォルダの `.venv` にダウンロードされる。このフォルダでターミナルを開き、Linux と macOS では次の 2 行を実行する。
 
     {posix[0]}
     {posix[1]}
 
-日本語が空の四角で表示される場合は、日本語フォントを入れてからページを再読み込みする
-（Debian・Ubuntu では `sudo apt-get install fonts-noto-cjk`。Windows と macOS には最初から
-ある）。
+Windows（PowerShell またはコマンドプロンプト）では次の 3 行を実行する。
+
+    {windows[0]}
+    {windows[1]}
+    {windows[2]}
+
+準備（Linux と macOS では 1 行目、Windows では最初の 2 行）は一度だけでよい。最後のコマンドで、毎回コースを開く。ブラウザで JupyterLab が目次を開いた状態で起動する。止めるには、ターミナルで Ctrl+C を 2 回押す。Debian や Ubuntu で `python3 -m venv` が ensurepip がないと言う場合は、先にシステムのパッケージ `python3-venv` をインストールする。
+
+### root として、コンテナや仮想マシンで使う場合
+
+同じコマンドで動く（root での実行を意図していることは、コースが JupyterLab に伝える）。コンテナの外のブラウザから開くには、ポートを公開し（`docker run -p 8888:8888 ...`）、次のコマンドで起動して、表示されるアドレス（トークン付き）のホスト名を置き換えて開く。
+
+    .venv/bin/python -m course_utils.lab --ip=0.0.0.0 --no-browser
+
+### 日本語の表示
+
+日本語が空の四角で表示される場合は、日本語フォントを入れてからページを再読み込みする（Debian・Ubuntu では `sudo apt-get install fonts-noto-cjk`。Windows と macOS には最初からある）。
+
+### 自分の解答
+
+レッスンを実行すると、解答と出力がレッスンのファイルに保存される。レッスンを最初からやり直すには、このフォルダを取り出した zip ファイルからもう一度取り出す。
 """
 
 
