@@ -16,13 +16,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import test_teaching as glossary_terms  # the glossary's terms and their variants, as its own test reads them
 from conftest import load_module
 
 polib = pytest.importorskip("polib", reason="the translation tests read catalogues with polib (test extra)")
 ROOT = Path(__file__).resolve().parent.parent
 translations = load_module("translations", ROOT / "tools" / "translations.py")
-# The glossary's reading of its terms: their variants and how a lesson may inflect them.
-glossary_terms = load_module("test_teaching", ROOT / "tests" / "test_teaching.py")
 
 DOCUMENTS = translations.documents()
 IDS = [doc.catalogue.stem for doc in DOCUMENTS]
