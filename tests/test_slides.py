@@ -242,6 +242,9 @@ def test_every_slide_fits_the_canvas_typesets_its_maths_and_stays_offline(slides
                 problems.append(f"{where}: {seen['errors']} MathJax errors")
             if (h, v) in maths_expected and seen["maths"] == 0:
                 problems.append(f"{where}: its cells hold maths but no formula is typeset")
+        # The link to the other language keeps the slide shown (the last one, here).
+        h, v = indices[-1]
+        assert page.evaluate("() => document.querySelector('a.course-language').href").endswith(f"#/{h}/{v}")
         print(f"{name}: {len(indices)} slides, {len(scrolling)} boxes that scroll:", *scrolling, sep="\n  ")
         assert not problems, f"{name}:\n" + "\n".join(problems)
         assert not errors, f"{name}: script errors: {errors}"

@@ -11,6 +11,7 @@ Sphinx and the theme translate their own labels; the course's own are in ``TEXTS
 """
 
 import os
+import sys
 
 # The course's own strings, and where the other language's site is from this one's root.
 TEXTS = {
@@ -62,6 +63,9 @@ html_css_files = ["course.css"]
 html_context = {"other_edition": text["other_edition"]}
 if language == "ja":  # before Sphinx's searchtools.js (priority 500), which then uses its splitQuery
     html_js_files = [("japanese-search.js", {"priority": 400})]
+    # The glossary's terms are indexed whole, besides Sphinx's words (japanese_search.py).
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    html_search_options = {"type": "japanese_search.GlossarySplitter"}
 html_theme_options = {
     # Nothing that points at or loads from a web service: no repository, issue, edit or
     # launch buttons, no analytics, no source download.
