@@ -10,9 +10,10 @@ that would push its (sub)slide past the canvas in either language starts a new s
 its ``slideshow.slide_type`` becomes ``"subslide"`` (a ``"-"`` or a ``"fragment"``
 before). The breaks are cell metadata, the same in both editions, so the English lesson is
 changed and the Japanese one built again from it (tools/translations.py). The author's own
-breaks (``slide``, ``subslide``) are kept, and nothing else in the notebook changes. A cell that fills a slide on its own is reported: the
-template already lets its code, prose or printed output scroll in its own box, and if it is
-still too tall, tests/test_slides.py says so.
+breaks (``slide``, ``subslide``) are kept, and nothing else in the notebook changes. A cell
+that fills a slide on its own is reported: the template already lets its code, prose or
+printed output scroll in its own box, and if it is still too tall, tests/test_slides.py
+says so.
 ``tests/test_slides.py`` then checks every slide.
 """
 
