@@ -32,8 +32,8 @@ since translated headings have other anchors.
 from __future__ import annotations
 
 import argparse
-import copy
 import difflib
+import functools
 import os
 import re
 import sys
@@ -137,9 +137,10 @@ def english_units(doc: Document) -> list[tuple[str | None, str]]:
     text = doc.english.read_text(encoding="utf-8")
     if doc.english.name == "README.md":
         text = _learner_sections(text)
-    units = []
+    units, seen = [], set()
     for piece, translatable in markdown_pieces(text):
-        if translatable and (body := _split_newline(piece)[0]) not in [u[1] for u in units]:
+        if translatable and (body := _split_newline(piece)[0]) not in seen:
+            seen.add(body)
             units.append((None, body))
     return units
 
@@ -204,12 +205,13 @@ def _closest(english: str, candidates: list[polib.POEntry]) -> polib.POEntry | N
     return best[1] if best[0] >= FUZZY_MATCH_RATIO else None
 
 
-def problems(doc: Document) -> list[str]:
-    """What keeps ``doc``'s catalogue from building: pieces of English with no translation,
-    or whose translation was made for other English (fuzzy)."""
-    catalogue = read_catalogue(doc) if doc.catalogue.exists() else None
-    if catalogue is None:
+def problems(doc: Document, catalogue: polib.POFile | None = None) -> list[str]:
+    """What keeps ``doc``'s catalogue (read here unless given) from building: pieces of
+    English with no translation, or whose translation was made for other English (fuzzy)."""
+    if not doc.catalogue.exists():
         return [f"{doc.catalogue.name} is missing: run `python tools/translations.py update`"]
+    if catalogue is None:
+        catalogue = read_catalogue(doc)
     entries = {(entry.msgctxt, entry.msgid): entry for entry in catalogue}
     found = []
     for context, english in english_units(doc):
@@ -227,15 +229,18 @@ def problems(doc: Document) -> list[str]:
 # --- Building the Japanese edition --------------------------------------------------------
 
 
+@functools.cache
+def _counterparts() -> dict[Path, Path]:
+    """Each document of either edition (resolved) -> the same document in the other."""
+    pairs = {}
+    for doc in documents():
+        pairs[doc.english.resolve()], pairs[doc.japanese.resolve()] = doc.japanese, doc.english
+    return pairs
+
+
 def counterpart(path: Path) -> Path | None:
     """The same document in the other language, or None when it has no translation."""
-    path = path.resolve()
-    for doc in documents():
-        if path == doc.english.resolve():
-            return doc.japanese
-        if path == doc.japanese.resolve():
-            return doc.english
-    return None
+    return _counterparts().get(path.resolve())
 
 
 def relink(text: str, english: Path, japanese: Path) -> str:
@@ -271,7 +276,7 @@ def translated_text(doc: Document, translations: dict) -> str:
 
 def translated_notebook(doc: Document, translations: dict):
     """The Japanese notebook: the English one with its Markdown cells translated."""
-    notebook = copy.deepcopy(nbformat.read(doc.english, as_version=4))
+    notebook = nbformat.read(doc.english, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = relink(translations[(cell.id, cell.source)], doc.english, doc.japanese)
@@ -280,10 +285,11 @@ def translated_notebook(doc: Document, translations: dict):
 
 def built_text(doc: Document) -> str:
     """What ``build`` writes for ``doc``, as text (raises ValueError when it cannot build)."""
-    found = problems(doc)
+    catalogue = read_catalogue(doc)
+    found = problems(doc, catalogue)
     if found:
         raise ValueError("the catalogue cannot be built:\n  " + "\n  ".join(found))
-    translations = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in read_catalogue(doc)}
+    translations = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in catalogue}
     if doc.is_notebook:
         return nbformat.writes(translated_notebook(doc, translations)) + "\n"
     return translated_text(doc, translations)
@@ -291,9 +297,14 @@ def built_text(doc: Document) -> str:
 
 def build(names: list[str] | None = None) -> list[Path]:
     """Write every Japanese document (or those whose catalogue is named, e.g. ``03_kmeans``);
-    return the files written."""
+    return the files written. Raises ValueError, naming every entry to translate, before
+    writing anything when one of them cannot be built."""
+    chosen = [doc for doc in documents() if not names or doc.catalogue.stem in names]
+    found = [line for doc in chosen for line in problems(doc)]
+    if found:
+        raise ValueError("translate these first (then run build again):\n  " + "\n  ".join(found))
     written = []
-    for doc in [d for d in documents() if not names or d.catalogue.stem in names]:
+    for doc in chosen:
         text = built_text(doc)
         doc.japanese.parent.mkdir(parents=True, exist_ok=True)
         doc.japanese.write_text(text, encoding="utf-8")
@@ -311,11 +322,11 @@ def main() -> None:
             new, changed = update_catalogue(doc)
             print(f"{doc.catalogue.relative_to(ROOT)}: {new} new, {changed} changed since translated")
         return
-    chosen = [doc for doc in documents() if not args.names or doc.catalogue.stem in args.names]
-    found = [line for doc in chosen for line in problems(doc)]
-    if found:
-        sys.exit("Not built; translate these first (then run build again):\n  " + "\n  ".join(found))
-    for path in build(args.names):
+    try:
+        written = build(args.names)
+    except ValueError as error:
+        sys.exit(f"Not built; {error}")
+    for path in written:
         print(f"wrote {path.relative_to(ROOT)}")
 
 
