@@ -14,7 +14,10 @@ settings.load_profile("course")
 
 def load_module(name: str, path: Path):
     """The Python file at ``path`` imported as a module named ``name`` (tools/ and the test
-    modules are not packages)."""
+    modules are not packages), once."""
+    loaded = sys.modules.get(name)
+    if loaded is not None and getattr(loaded, "__file__", None) == str(path):
+        return loaded  # one module object per file, whichever test loads it first
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # where dataclasses look a module's names up

@@ -448,12 +448,7 @@ def test_japanese_site_is_titled_and_labelled_in_japanese(site):
 
 def glossary_rows() -> list[tuple[str, str]]:
     """(term, lesson of first use) for every row of the glossary's table."""
-    rows = []
-    for line in (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8").splitlines():
-        columns = [column.strip() for column in line.strip().strip("|").split("|")]
-        if line.startswith("| ") and len(columns) == 4 and re.fullmatch(r"\d\d", columns[2]):
-            rows.append((columns[0], columns[2]))
-    return rows
+    return [(english, lesson) for english, _, lesson, _ in load_tool("translations").glossary_rows()]
 
 
 def normalized(text: str) -> str:

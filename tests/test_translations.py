@@ -204,17 +204,11 @@ def glossary_pairs() -> list[tuple[str, set[str]]]:
     pairs with the same side in Japanese; a Japanese form may be any of the words the row
     gives, in or out of parentheses (正規分布（ガウス分布）: 正規分布 or ガウス分布)."""
     pairs = []
-    for line in (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8").splitlines():
-        columns = [column.strip() for column in line.strip().strip("|").split("|")]
-        if not (line.startswith("| ") and len(columns) == 4 and re.fullmatch(r"\d\d", columns[2])):
-            continue
-        english, japanese = columns[0].split(" / "), columns[1].split(" / ")
+    for english_term, japanese_term, _, _ in translations.glossary_rows():
+        english, japanese = english_term.split(" / "), japanese_term.split(" / ")
         for index, form in enumerate(english):
             sides = [japanese[index]] if len(japanese) == len(english) else japanese
-            accepted = set()
-            for side in sides:
-                accepted.add(re.sub(r"（[^）]*）", "", side).strip())
-                accepted.update(word.strip() for inner in re.findall(r"（([^）]*)）", side) for word in inner.split("、"))
+            accepted = set().union(*(translations.japanese_forms(side) for side in sides))
             # A term used as a modifier drops its generic head: モンテカルロ法 in
             # モンテカルロ推定, ソフトマックス関数 in ソフトマックス出力, 事後分布 in 事後平均.
             accepted |= {word[: -len(head)] for word in accepted for head in GENERIC_HEADS

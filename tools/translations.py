@@ -145,6 +145,28 @@ def english_units(doc: Document) -> list[tuple[str | None, str]]:
     return units
 
 
+# --- The glossary, the terminology reference -----------------------------------------------
+
+
+def glossary_rows() -> list[list[str]]:
+    """The rows of the glossary's table: [English term, Japanese term, lesson of first use,
+    meaning]."""
+    rows = []
+    for line in (NOTEBOOK_DIR / "glossary.md").read_text(encoding="utf-8").splitlines():
+        columns = [column.strip() for column in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(columns) == 4 and re.fullmatch(r"\d\d", columns[2]):
+            rows.append(columns)
+    return rows
+
+
+def japanese_forms(japanese: str) -> set[str]:
+    """The forms one side of a glossary's Japanese term allows, with and without the words in
+    parentheses (正規分布（ガウス分布）: 正規分布, ガウス分布)."""
+    forms = {re.sub(r"（[^）]*）", "", japanese).strip()}
+    forms.update(word.strip() for inner in re.findall(r"（([^）]*)）", japanese) for word in inner.split("、"))
+    return {form for form in forms if form}
+
+
 # --- Catalogues ---------------------------------------------------------------------------
 
 

@@ -8,26 +8,23 @@ addition, every Japanese term of the glossary that the text contains, so that se
 a term of the course finds every page that uses it.
 """
 
-import re
+import sys
 from pathlib import Path
 
 from sphinx.search.ja import DefaultSplitter
 
-GLOSSARY = Path(__file__).resolve().parents[2] / "notebooks" / "glossary.md"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/, for translations.py
+import translations  # the glossary's reader, shared with the translation tests
 
 
 def glossary_terms() -> list[str]:
-    """The Japanese forms of the glossary's terms: each side of " / ", with and without
-    the words in parentheses (正規分布（ガウス分布）: 正規分布, ガウス分布)."""
-    terms = set()
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        columns = [column.strip() for column in line.strip().strip("|").split("|")]
-        if len(columns) != 4 or not re.fullmatch(r"\d\d", columns[2]):
-            continue
-        for side in columns[1].split(" / "):
-            terms.add(re.sub(r"（[^）]*）", "", side).strip())
-            terms.update(word.strip() for inner in re.findall(r"（([^）]*)）", side) for word in inner.split("、"))
-    return sorted(term for term in terms if len(term) > 1)
+    """The Japanese forms of the glossary's terms (each side of " / ", with and without the
+    words in parentheses), longer than one character."""
+    forms = set()
+    for _, japanese, _, _ in translations.glossary_rows():
+        for side in japanese.split(" / "):
+            forms |= translations.japanese_forms(side)
+    return sorted(form for form in forms if len(form) > 1)
 
 
 class GlossarySplitter(DefaultSplitter):
