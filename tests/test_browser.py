@@ -585,8 +585,6 @@ def test_the_japanese_edition_opens_from_the_contents_page_with_every_character_
     """`make lab` shows the Japanese edition: the English contents page links the Japanese
     one, which opens a Japanese lesson; no character of that lesson falls back to a
     missing-glyph box."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     japanese_contents = (NOTEBOOK_DIR / "ja" / "contents.md").read_text(encoding="utf-8")
     heading = japanese_contents.split("\n", 1)[0].lstrip("# ").strip()
     lesson_link = re.search(r"\| 03 \| \[([^\]]+)\]\(03_kmeans\.ipynb\)", japanese_contents).group(1)
@@ -603,13 +601,12 @@ def test_the_japanese_edition_opens_from_the_contents_page_with_every_character_
         # by its content, since JupyterLab may bring another tab forward while it restores.)
         notebook = page.locator(".jp-NotebookPanel", has=page.locator(".jp-MarkdownCell", has_text=lesson_heading))
         notebook.wait_for(state="attached")
-        for _ in range(10):  # bring it to the front, again if the restore moves another tab there
-            page.locator(".lm-TabBar-tab", has_text="03_kmeans.ipynb").click()
-            try:
-                notebook.wait_for(timeout=5_000)
-                break
-            except PlaywrightTimeout:
-                continue
+    # Then the lesson on its own, in a fresh workspace, so that no restored tab comes to the
+    # front: every Markdown cell rendered, in view.
+    with learner_page(browser, lab) as page:
+        page.goto(f"{lab.url}/lab/workspaces/japanese/tree/ja/03_kmeans.ipynb?reset&"
+                  f"{urllib.parse.urlencode({'token': lab.token})}")
+        notebook = page.locator(".jp-NotebookPanel", has=page.locator(".jp-MarkdownCell", has_text=lesson_heading))
         notebook.wait_for()
         page.wait_for_function(
             "([panel, n]) => panel.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown').length === n",
