@@ -12,7 +12,8 @@ iterations) / (``--iterations`` - 2): the difference cancels each library's fixe
 Each fit time is the best of ``--repeats`` fits, the libraries taking turns. It is
 measured twice: with default thread settings, as on a learner's laptop, and with BLAS
 limited to one thread through threadpoolctl (scikit-learn's OpenMP threads
-are left alone: that is how it runs its own Lloyd loop). The peak memory on top of X is
+are left alone: that is how it runs its own Lloyd loop; course_utils's own threads, one per
+core and at most four, are not affected either). The peak memory on top of X is
 measured with tracemalloc, which sees numpy's allocations.
 
 Three cases: overlapping blobs (100 000 x 16, k = 16, and 1 000 000 x 2, k = 8) from
