@@ -70,6 +70,8 @@ def as_float_array(value, name: str, expected: str = "an array of real numbers")
         )
     if kind == "O":
         for item in array.flat:
+            if isinstance(item, (str, bytes)):  # float("1") would accept it
+                raise TypeError(f"{name} must be {expected}; got a string element {item!r}")
             try:
                 float(item)
             except (TypeError, ValueError):

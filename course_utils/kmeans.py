@@ -14,9 +14,11 @@ The assignment step uses the expansion
 :math:`\lVert x-\mu\rVert^2 = \lVert x\rVert^2 - 2 x^\top\mu + \lVert\mu\rVert^2`, in
 coordinates centered on the data mean (as scikit-learn does) so that the expansion loses
 no digits when the data lie far from the origin, and divided by a power of two so that
-no square overflows or underflows (:func:`_frame`); k-means++ seeding works in the same
-coordinates. Exact ties are decided in the data's own coordinates
-(:func:`_resolve_ties`), so that they go to the lowest index whatever the other rows. ``fit`` (and ``assign``) make one
+no square overflows or underflows (:func:`_frame`). k-means++ seeding computes its
+distances directly from x - c in the data's own coordinates (divided by the same power of
+two). Near ties, in every assignment step, are decided in the data's own coordinates too
+(:func:`_resolve_ties`), so that an exact tie goes to the lowest index whatever the other
+rows. ``fit`` (and ``assign``) make one
 centered, transposed copy of the data with a row of ones appended, (d + 1, n) numbers,
 once: every iteration then reads its matrix products from it, in chunks of a few
 thousand points (:class:`_NearestCenter`). All k scores of a chunk come from matrix
@@ -46,9 +48,10 @@ labels, inertia and distances come from one full assignment at the end, computed
 directly from ``x - mu``.
 
 The memory used on top of ``X`` is that copy, a few vectors of length n (the bounds, the
-squared norms, the indices of the points to assign, labels of one or two bytes each) and one set of chunk
-buffers per thread (2 MiB), never an (n, k) matrix: about 50 MiB for a million points in 2-D (17 MiB for
-100000 points in 16-D), whatever k is.
+squared norms, the indices of the points to assign, labels of one or two bytes each) and
+one set of chunk buffers (2 MiB) per thread, never an (n, k) matrix: at most about 55 MiB
+for a million points in 2-D (20 MiB for 100000 points in 16-D) with one or two threads,
+whatever k is, and up to 2 MiB more for each further thread (measured with tracemalloc).
 
 Threading
 ---------
@@ -76,7 +79,7 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -107,9 +110,18 @@ _DENSE_SHARE = 0.5
 # a step with bounds then costs more than assigning every point without them (measured on
 # the benchmark shapes: a point assigned with its bound costs about three times as much).
 _PLAIN_SHARE = 0.3
-# Threads that share the chunks of an assignment step (see "Threading" above): one per
-# core that this process may use, at most four.
-_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _thread_count() -> int:
+    """Threads that share the chunks of an assignment step (see "Threading" above): one
+    per processor this process may use (logical processors, as the system counts them),
+    at most four."""
+    if hasattr(os, "sched_getaffinity"):  # Linux: the processors this process may run on
+        return min(4, len(os.sched_getaffinity(0)))
+    return min(4, os.cpu_count() or 1)
+
+
+_THREADS = _thread_count()
 
 
 @dataclass(frozen=True)
@@ -227,8 +239,9 @@ def _frame(X, centers=None, name="centers"):
     The origin is the data mean, so that the expansion of the squared distance loses no
     digits when the data lie far from zero. The scale is the power of two that brings the
     largest working coordinate (of the points, and of ``centers`` if given) into
-    [0.5, 1): dividing by it is exact, and squares neither overflow nor underflow for
-    data of any magnitude. Raises ValueError when the points and ``centers`` lie so far
+    [0.5, 1) (into [0.5, 2) when that span is 2**1023 or more, since 2**1024 overflows):
+    dividing by it is exact, and squares neither overflow nor underflow for data of any
+    magnitude. Raises ValueError when the points and ``centers`` lie so far
     apart that their squared distances cannot share one floating-point range.
     """
     origin = _origin(X)
@@ -244,8 +257,26 @@ def _frame(X, centers=None, name="centers"):
             f"(spread of X {data_span:.3g}, farthest center {span:.3g}): squared distances at "
             "both scales do not fit in one floating-point range; move the centers nearer"
         )
-    scale = float(np.ldexp(1.0, np.frexp(span)[1])) if span > 0 else 1.0
+    # 2**1024 would overflow: data spanning 2**1023 or more keep coordinates below 2.
+    scale = float(np.ldexp(1.0, min(int(np.frexp(span)[1]), 1023))) if span > 0 else 1.0
     return origin, scale
+
+
+def _kmeans_frame(X, centers=None, name="centers"):
+    """:func:`_frame` with the origin rounded to a multiple of scale / 2**20.
+
+    The rounding moves the origin by a negligible share of the spread. In return,
+    x - origin is exact for data on a coarser grid (integers, decimals of a few digits),
+    and so are the cluster sums of such data: a mean that is a representable number (an
+    integer, say) then comes out exactly in the data's units, and a point halfway between
+    two such centers is an exact tie, decided by the tie rule rather than by rounding.
+    """
+    origin, scale = _frame(X, centers, name)
+    step = scale * 2.0**-20
+    # A coordinate of the origin at least 2**52 steps from zero is a multiple of the step
+    # already (its last bit is worth a step or more); a zero step (subnormal data) is left.
+    grid = (step > 0) & (np.abs(origin) < 2.0**52 * step)
+    return np.where(grid, np.round(origin / np.where(grid, step, 1.0)) * step, origin), scale
 
 
 def _unscale(squared, scale, name="X"):
@@ -298,8 +329,10 @@ class _NearestCenter:
         self.k = k
         self.weights = np.column_stack([-2.0 * centers, _row_squared_norms(centers)])
         self.columns_per_product = max(1, _MAX_PRODUCT // (k * (d + 1)))
+        self.margin = _tie_margin(d)
         self.scores = np.empty((k, rows))
         self.best = np.empty(rows)
+        self.limit = np.empty(rows)
         self.match = np.empty((k, rows), dtype=bool)
         # Labels, row indices and counts take the smallest unsigned type that holds k:
         # whole-array operations on one byte per entry (for k < 256) are cheap.
@@ -310,7 +343,11 @@ class _NearestCenter:
         self.columns = np.arange(rows)
 
     def __call__(self, block):
-        """Labels and best scores (views of buffers) of the columns of ``block``, (d + 1, m)."""
+        """Labels and best scores (views of buffers) of the columns of ``block``, (d + 1, m),
+        and the indices of the near ties among them: columns whose two best scores rounding
+        cannot tell apart (:func:`_tie_margin`). Their labels here are the lowest index of
+        the minimum score; the callers decide them in the data's own coordinates
+        (:func:`_resolve_ties`)."""
         rows = block.shape[1]
         scores = self.scores[:, :rows]
         # Products of at most columns_per_product columns each (see _MAX_PRODUCT); numpy
@@ -322,20 +359,21 @@ class _NearestCenter:
                       out=scores[:, :whole].reshape(self.k, whole // width, width).transpose(1, 0, 2))
         if whole < rows:
             np.matmul(self.weights, block[:, whole:], out=scores[:, whole:])
-        # The nearest center is the first row of the column minimum: ties go to the lowest
-        # index. numpy's argmin is slow over short columns, so mark instead the rows equal
-        # to the minimum: where exactly one row is (almost always), the sum of the row
-        # indices times the marks is the label. argmin settles the few exact ties (and
-        # NaN scores, which no row equals).
+        # The nearest center is the row of the column minimum. numpy's argmin is slow over
+        # short columns, so mark instead the rows within the tie margin of the minimum:
+        # where exactly one row is (almost always), the sum of the row indices times the
+        # marks is the label. argmin labels the few near ties (and NaN scores, which no
+        # row is near) for now.
         best = np.minimum.reduce(scores, axis=0, out=self.best[:rows])
-        marks = np.equal(scores, best, out=self.match[:, :rows]).view(np.uint8)
+        limit = np.add(best, self.margin, out=self.limit[:rows])
+        marks = np.less_equal(scores, limit, out=self.match[:, :rows]).view(np.uint8)
         count = np.add.reduce(marks, axis=0, dtype=self.count.dtype, out=self.count[:rows])
         weighted = np.multiply(marks, self.index, out=self.weighted[:, :rows])
         labels = np.add.reduce(weighted, axis=0, out=self.labels[:rows])
         ties = np.flatnonzero(count != 1)
         if ties.size:
             labels[ties] = np.argmin(scores[:, ties], axis=0)
-        return labels, best
+        return labels, best, ties
 
     def second_best(self, labels):
         """The second-lowest score of each column of the last chunk (+inf for k = 1).
@@ -376,8 +414,8 @@ def _assign_chunks(points, centers, labels, squared_distances, pool) -> np.ndarr
         nearest = _NearestCenter(centers, step)
 
         def assign(start, stop):
-            labels[start:stop], best = nearest(points[:, start:stop])
-            ties[start] = start + np.flatnonzero(nearest.second_best(labels[start:stop]) - best <= _tie_margin(d))
+            labels[start:stop], _, near = nearest(points[:, start:stop])
+            ties[start] = start + near
             difference = np.take(centers_t, labels[start:stop], axis=1)
             np.subtract(points[:d, start:stop], difference, out=difference)
             difference *= difference
@@ -397,27 +435,35 @@ def _over_chunks(pool, size, step, task):
     (start, stop) that uses that thread's own buffers. Each thread takes the next chunk
     as soon as it has finished one, so a core that is busy with other work slows only
     its own share. The tasks must write to disjoint places: the results are then the
-    same for any number of threads.
+    same for any number of threads. When a task raises (or the calling thread is
+    interrupted), the other threads stop after their current chunk, and the calling
+    thread's exception, else the first helper's, reaches the caller once all have stopped.
     """
     starts = iter(range(0, size, step))
     lock = threading.Lock()
+    failed = threading.Event()
 
     def run():
-        work = task()
-        while True:
-            with lock:
-                start = next(starts, None)
-            if start is None:
-                return
-            work(start, min(start + step, size))
+        try:
+            work = task()
+            while not failed.is_set():
+                with lock:
+                    start = next(starts, None)
+                if start is None:
+                    return
+                work(start, min(start + step, size))
+        except BaseException:
+            failed.set()
+            raise
 
     chunks = -(-size // step)
     helpers = [pool.submit(run) for _ in range(min(_THREADS - 1, chunks - 1))] if pool else []
     try:
         run()
     finally:
-        for helper in helpers:
-            helper.result()  # waits, and raises what the helper raised
+        wait(helpers)  # no helper may still write when the caller goes on, or raises
+    for helper in helpers:
+        helper.result()  # raises what the helper raised
 
 
 def _thread_pool():
@@ -430,27 +476,47 @@ def _tie_margin(d) -> float:
     r"""How far apart rounding can put the scores of two equally near centers.
 
     In working coordinates (:func:`_frame`) every coordinate of a point or center is
-    below 1 in size, so a score :math:`\lVert\mu\rVert^2 - 2x^\top\mu` is a sum of
-    d + 1 terms of total size at most 3d, off by at most about :math:`(d + 2)\epsilon`
-    times that; twice that for two scores, and twice again for room.
+    below 2 in size (below 1 unless the data span 2**1023 or more), so a score
+    :math:`\lVert\mu\rVert^2 - 2x^\top\mu` is a sum of d + 1 terms of total size at
+    most 12d, off by at most about :math:`(d + 2)\epsilon` times that; twice that for two
+    scores, and twice again for room.
     """
-    return 12.0 * d * (d + 2) * np.finfo(float).eps
+    return 48.0 * d * (d + 2) * np.finfo(float).eps
 
 
-def _resolve_ties(X, centers, scale, ties, labels, squared_distances):
-    """Labels of the near ties ``ties`` from distances computed directly in the data's
-    own coordinates (``centers`` too, scaled by ``scale``), so that an exact tie goes to
+def _resolve_ties(X, centers, scale, rows):
+    """Labels (m,) of the near ties ``rows`` (indices into X) and their squared distances
+    (m,) in working units (divided by ``scale`` squared), from distances computed directly
+    in the data's own coordinates to ``centers`` (data units), so that an exact tie goes to
     the lowest index whatever the other rows (the working coordinates depend on the data
-    mean). Updates ``labels`` and ``squared_distances`` (in working units) in place.
+    mean).
+
+    The differences are divided by ``scale`` (a power of two: exact), so that they cannot
+    overflow, and compared after a further power of two per point, so that the squares of
+    tiny differences do not underflow to a false tie.
     """
     k, d = centers.shape
+    labels = np.empty(rows.size, dtype=np.intp)
+    squared_distances = np.empty(rows.size)
     step = max(1, _CHUNK_BYTES // (8 * k * d))
-    for start in range(0, ties.size, step):
-        rows = ties[start:start + step]
-        differences = (X[rows, np.newaxis, :] - centers[np.newaxis]) / scale
+    for start in range(0, rows.size, step):
+        part = rows[start:start + step]
+        differences = X[part, np.newaxis, :] / scale - centers[np.newaxis] / scale  # (m, k, d)
+        size = np.max(np.abs(differences), axis=(1, 2))
+        point_scale = np.ldexp(1.0, np.frexp(np.where(size > 0, size, 1.0))[1])[:, np.newaxis, np.newaxis]
+        differences /= point_scale
         distances = np.einsum("mkd,mkd->mk", differences, differences)
-        labels[rows] = np.argmin(distances, axis=1)  # the first minimum: the lowest index
-        squared_distances[rows] = distances[np.arange(rows.size), labels[rows]]
+        nearest = np.argmin(distances, axis=1)  # the first minimum: the lowest index
+        labels[start:start + step] = nearest
+        own = distances[np.arange(part.size), nearest]
+        squared_distances[start:start + step] = own * point_scale[:, 0, 0] ** 2
+    return labels, squared_distances
+
+
+def _tie_resolver(X, centers, scale):
+    """``resolve(rows)``: the labels of the near ties ``rows`` for ``centers`` in data
+    units (:func:`_resolve_ties`), as the assignment steps of :func:`fit` take it."""
+    return lambda rows: _resolve_ties(X, centers, scale, rows)[0]
 
 
 def _rounding_margin(points) -> float:
@@ -470,7 +536,8 @@ def _rounding_margin(points) -> float:
     return 4.0 * np.sqrt(3.0 * (d + 2) * np.finfo(float).eps) * radius
 
 
-def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, first, squared_norms, pool):
+def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, first, squared_norms, resolve,
+                 pool):
     r"""The assignment step inside :func:`fit` (equation 3.2), skipping every point whose
     label cannot have changed.
 
@@ -492,6 +559,7 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
     sums and counts only for points whose label changed. ``first`` means ``labels`` hold
     nothing yet: every point is assigned and added to the (zero) sums.
     ``squared_norms`` (n,) holds :math:`\lVert x\rVert^2` of every point, computed once.
+    ``resolve(rows)`` returns the labels of the near ties ``rows`` (:func:`_resolve_ties`).
     ``pool``: see :func:`_over_chunks`.
     """
     d, n = points.shape[0] - 1, points.shape[1]
@@ -503,7 +571,7 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
     dense = candidates.size > _DENSE_SHARE * n
     size = n if dense else candidates.size
     step = max(1, min(_rows_per_chunk(k, d), size))
-    previous = None if first else labels.copy()
+    previous = None if first else labels[candidates]
 
     def task():
         nearest = _NearestCenter(centers, step)
@@ -521,7 +589,9 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
                 # mode="clip" skips the bounds check (the indices are valid) and so lets
                 # take write straight into the buffer: twice as fast (measured).
                 np.take(points[:d], columns, axis=1, out=block[:d], mode="clip")
-            new, best = nearest(block)
+            new, best, ties = nearest(block)
+            if ties.size:
+                new[ties] = resolve(np.arange(start, stop)[ties] if dense else columns[ties])
             gap = _gaps(nearest, new, best, squared_norms[columns])
             gap += drift - margin
             bounds[columns] = gap
@@ -533,8 +603,9 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
         sums += _cluster_sums(points[:d].T, labels, k)
         counts += np.bincount(labels, minlength=k)
     else:
-        changed = np.flatnonzero(previous != labels)
-        _move_points(sums, counts, points[:d, changed], previous[changed], labels[changed])
+        moved = previous != labels[candidates]
+        changed = candidates[moved]  # in index order, as the candidates are
+        _move_points(sums, counts, points[:d, changed], previous[moved], labels[changed])
 
 
 def _gaps(nearest, labels, best, norms):
@@ -558,18 +629,18 @@ def _sampled_gaps(points, centers, squared_norms):
     size = min(1024, n)
     sample = np.arange(size) * n // size
     nearest = _NearestCenter(centers, size)
-    labels, best = nearest(points[:, sample])
+    labels, best, _ = nearest(points[:, sample])  # near ties have gaps of about 0 anyway
     return _gaps(nearest, labels, best, squared_norms[sample])
 
 
-def _plain_step(points, centers, labels, sums, counts, pool):
+def _plain_step(points, centers, labels, sums, counts, resolve, pool):
     """The assignment step inside :func:`fit` without bounds: every point is assigned again.
 
     :func:`_lloyd` takes it while the bounds of :func:`_assign_step` spare too few points
     to pay for their upkeep (data without cluster structure): the labels are the same, at
     a lower cost per point. ``labels``, ``sums`` (k, d) and ``counts`` (k,) are
     updated in place, the sums and counts for the points that changed cluster only.
-    ``pool``: see :func:`_over_chunks`.
+    ``resolve`` and ``pool``: see :func:`_assign_step`.
     """
     d, n = points.shape[0] - 1, points.shape[1]
     step = min(_rows_per_chunk(centers.shape[0], d), n)
@@ -579,7 +650,10 @@ def _plain_step(points, centers, labels, sums, counts, pool):
         nearest = _NearestCenter(centers, step)
 
         def assign(start, stop):
-            labels[start:stop] = nearest(points[:, start:stop])[0]
+            new, _, ties = nearest(points[:, start:stop])
+            if ties.size:
+                new[ties] = resolve(start + ties)
+            labels[start:stop] = new
         return assign
 
     _over_chunks(pool, n, step, task)
@@ -638,11 +712,11 @@ def _assign(X, centers):
     n = X.shape[0]
     labels = np.empty(n, dtype=np.intp)
     squared_distances = np.empty(n)
-    origin, scale = _frame(X, centers)
+    origin, scale = _kmeans_frame(X, centers)
     points = _centered_points(X, origin, scale)
     with _thread_pool() as pool:
         ties = _assign_chunks(points, (centers - origin) / scale, labels, squared_distances, pool)
-    _resolve_ties(X, centers, scale, ties, labels, squared_distances)
+    labels[ties], squared_distances[ties] = _resolve_ties(X, centers, scale, ties)
     return labels, _unscale(squared_distances, scale)
 
 
@@ -767,9 +841,11 @@ def kmeans_plusplus(X, n_clusters, rng=None) -> np.ndarray:
     unlucky draw (a candidate next to an existing center) much less likely at the price
     of a few more distance passes. Arthur and Vassilvitskii report that such local trials
     helped; the number is scikit-learn's default. A point equal to a chosen center has
-    weight zero, so the centers are always distinct points. Distances are computed in the
-    centred coordinates of the Lloyd loop, so the seeding does not depend on where the data
-    lie (shifted by 1e9, separated blobs still get one center each).
+    weight zero, so the centers are always distinct points. Distances are computed
+    directly from x - c (never from the expansion of the square, which cancels for data
+    far from zero), so the seeding does not depend on where the data lie (shifted by 1e9,
+    separated blobs still get one center each); candidates that lower the potential
+    equally, to rounding, go to the first drawn.
 
     Parameters
     ----------
@@ -792,34 +868,37 @@ def kmeans_plusplus(X, n_clusters, rng=None) -> np.ndarray:
     X = as_data(X)
     n_clusters = _check_n_clusters(n_clusters, X.shape[0])
     generator = as_generator(rng)
-    origin, scale = _frame(X)
-    return X[_kmeans_plusplus(_centered_points(X, origin, scale), n_clusters, generator)]
+    _, scale = _frame(X)
+    return X[_kmeans_plusplus(X, scale, n_clusters, generator)]
 
 
-def _squared_distances_to(points, indices):
-    """Squared distances (c, n) from every point to each of the points ``indices``.
+def _squared_distances_to(X, scale, indices):
+    """Squared distances (c, n) from every row of X to each of the rows ``indices``,
+    divided by ``scale`` squared.
 
-    ``points`` come from :func:`_centered_points`. Each distance is computed from the
-    difference x - c, not from the expansion: the distance from a copy of c is exactly
-    zero, so a copy is never drawn as a further center.
+    Each distance is computed from the difference x - c in the data's own coordinates
+    (divided by the power of two ``scale``, exactly, so that no square overflows), not from
+    the expansion nor in coordinates centered on the data mean: the distance from a copy
+    of c is exactly zero, so a copy is never drawn as a further center, and rows that
+    differ by far less than the spread of X still count as different.
     """
-    d, n = points.shape[0] - 1, points.shape[1]
+    n, d = X.shape
     out = np.empty((len(indices), n))
     step = _rows_per_chunk(1, d)
     for row, index in enumerate(indices):
+        center = X[index] / scale
         for start in range(0, n, step):
-            difference = points[:d, start:start + step] - points[:d, index, np.newaxis]
-            out[row, start:start + step] = np.einsum("ij,ij->j", difference, difference)
+            difference = X[start:start + step] / scale - center
+            out[row, start:start + step] = np.einsum("ij,ij->i", difference, difference)
     return out
 
 
-def _kmeans_plusplus(points, n_clusters, rng):
-    """Indices of the k-means++ centers among the columns of ``points`` (working
-    coordinates of :func:`_centered_points`, the same as the Lloyd loop's)."""
-    n = points.shape[1]
+def _kmeans_plusplus(X, scale, n_clusters, rng):
+    """Indices of the k-means++ centers among the rows of X; ``scale`` from :func:`_frame`."""
+    n = X.shape[0]
     n_trials = 2 + int(np.log(n_clusters))
     chosen = [int(rng.integers(n))]
-    closest = _squared_distances_to(points, chosen)[0]
+    closest = _squared_distances_to(X, scale, chosen)[0]
     while len(chosen) < n_clusters:
         if not closest.any():
             raise ValueError(
@@ -832,8 +911,12 @@ def _kmeans_plusplus(points, n_clusters, rng):
         last = np.searchsorted(cumulative, cumulative[-1])
         candidates = np.minimum(np.searchsorted(cumulative, draws, side="right"), last)
         # (n_trials, n) is at most 8 * n * (2 + ln k) bytes: a few vectors, not a matrix.
-        trial_closest = np.minimum(closest, _squared_distances_to(points, candidates))
-        best = int(np.argmin(trial_closest.sum(axis=1)))
+        trial_closest = np.minimum(closest, _squared_distances_to(X, scale, candidates))
+        # The candidate that lowers the potential most; of candidates equal to rounding,
+        # the first drawn, so that rounding (which depends on where the data lie) does
+        # not decide.
+        potentials = trial_closest.sum(axis=1)
+        best = int(np.flatnonzero(potentials <= potentials.min() * (1.0 + 1e-12))[0])
         chosen.append(int(candidates[best]))
         closest = trial_closest[best]
     return np.array(chosen)
@@ -918,19 +1001,25 @@ def update_centers(X, labels, n_clusters) -> np.ndarray:
     X = as_data(X)
     n_clusters = _check_n_clusters(n_clusters, X.shape[0])
     labels = _check_labels(labels, X.shape[0], n_clusters).copy()
-    sums = _cluster_sums(X, labels, n_clusters)
     counts = np.bincount(labels, minlength=n_clusters)
+    sums = _cluster_sums(X, labels, n_clusters)
+    if not np.all(np.isfinite(sums)):  # sums of huge values overflowed: average X * 2**-64 (exact)
+        scaled = X * 2.0**-64
+        return _centers_from_sums(scaled, labels, _cluster_sums(scaled, labels, n_clusters), counts) * 2.0**64
     return _centers_from_sums(X, labels, sums, counts)
 
 
-def _lloyd(X, points, origin, scale, centers, max_iter, tol, pool):
-    """Lloyd iterations from ``centers``; returns a KMeansResult.
+def _lloyd(X, points, origin, scale, start, max_iter, tol, pool):
+    """Lloyd iterations from the centers ``start`` (k, d), in data units; returns a
+    KMeansResult.
 
-    ``points`` (from :func:`_centered_points`) and ``centers`` are in working coordinates,
-    (x - origin) / scale; the result is in the data's units. ``pool``: see
-    :func:`_over_chunks`."""
+    ``points`` (from :func:`_centered_points`) are in working coordinates,
+    (x - origin) / scale, and so are the centers inside the loop; the result is in the
+    data's units. ``pool``: see :func:`_over_chunks`."""
     n, d = X.shape
-    k = centers.shape[0]
+    k = start.shape[0]
+    centers = (start - origin) / scale
+    data_centers = start  # exactly as given, for the near ties of the first step
     spread = _squared_spread(points)
     margin = _rounding_margin(points)
     with np.errstate(over="ignore"):  # inf for tiny data: then every shift is within tol
@@ -959,13 +1048,16 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol, pool):
         elif n_iter > 1 and not plain_left and np.mean(
                 _sampled_gaps(points, centers, squared_norms) - margin <= last_drift) > _PLAIN_SHARE:
             plain_left, plain_run = plain_run, 4 * plain_run
+        # Near ties are decided in the data's own coordinates, as in the final assignment.
+        resolve = _tie_resolver(X, data_centers, scale)
         if plain_left:
-            _plain_step(points, centers, labels, sums, counts, pool)
+            _plain_step(points, centers, labels, sums, counts, resolve, pool)
             plain_left -= 1
         else:
             if not bounds_valid:
                 bounds.fill(-np.inf)  # no bound is known: assign every point, measure its gap
-            _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, n_iter == 1, squared_norms, pool)
+            _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, n_iter == 1, squared_norms,
+                         resolve, pool)
             bounds_valid = True
         history.append(_inertia(points, centers, labels, sums, counts, spread))
         # A point that an empty cluster takes over needs no new bound: its gap was at most
@@ -976,6 +1068,7 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol, pool):
         last_drift = float(np.sum(np.sqrt(np.sort(shifts)[-2:])))
         drift += last_drift
         centers = new_centers
+        data_centers = centers * scale + origin
         if np.array_equal(labels, previous_labels) or float(np.sum(shifts)) <= working_tol:
             converged = True
             break
@@ -988,7 +1081,7 @@ def _lloyd(X, points, origin, scale, centers, max_iter, tol, pool):
     squared_distances = np.empty(n)
     ties = _assign_chunks(points, centers, labels, squared_distances, pool)
     centers = centers * scale + origin
-    _resolve_ties(X, centers, scale, ties, labels, squared_distances)
+    labels[ties], squared_distances[ties] = _resolve_ties(X, centers, scale, ties)
     return KMeansResult(
         centers=centers,
         labels=labels,
@@ -1057,18 +1150,18 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=0.0, rng
             )
         starts = [centers]
     generator = as_generator(rng)
-    origin, scale = _frame(X, starts[0] if starts else None, "init")
+    origin, scale = _kmeans_frame(X, starts[0] if starts else None, "init")
     points = _centered_points(X, origin, scale)
     best = None
     with _thread_pool() as pool:
         for _ in range(1 if starts else n_init):
             if starts:
-                centers = (starts[0] - origin) / scale
+                start = starts[0]
             elif init == "k-means++":
-                centers = points[:d, _kmeans_plusplus(points, n_clusters, generator)].T
+                start = X[_kmeans_plusplus(X, scale, n_clusters, generator)]
             else:
-                centers = points[:d, _distinct_rows(X, n_clusters, generator)].T
-            result = _lloyd(X, points, origin, scale, centers, max_iter, tol, pool)
+                start = X[_distinct_rows(X, n_clusters, generator)]
+            result = _lloyd(X, points, origin, scale, start, max_iter, tol, pool)
             if best is None or result.inertia < best.inertia:
                 best = result
     return best

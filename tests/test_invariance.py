@@ -10,6 +10,8 @@ parameters transformed alike, for the Gaussian kernels), exact ties, duplicated 
 tolerance that covers the rounding of the data themselves.
 """
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -312,6 +314,103 @@ def test_fit_labels_follow_the_tie_rule_for_the_returned_centers(seed):
     np.testing.assert_array_equal(result.labels, np.argmin(distances, axis=1))
 
 
+def textbook_fit(X, centers, max_iter=300):
+    """Lloyd's algorithm from the lesson's textbook steps, every exact tie to the lowest
+    index, stopping as fit does with tol=0: when the labels or the centers stop changing.
+    Also says whether every mean on the way was exact (a representable number)."""
+    previous = None
+    exact = True
+    for n_iter in range(1, max_iter + 1):
+        labels, _ = kmeans._textbook_assign(X, centers)
+        centers, old = kmeans._textbook_update(X, labels, centers.shape[0]), centers
+        exact &= all(Fraction(float(mean)) == Fraction(int(X[labels == j, i].sum()), int(np.sum(labels == j)))
+                     for j, center in enumerate(centers) for i, mean in enumerate(center) if np.any(labels == j))
+        if np.array_equal(centers, old) or (previous is not None and np.array_equal(labels, previous)):
+            break
+        previous = labels
+    return kmeans._textbook_assign(X, centers)[0], centers, n_iter, exact
+
+
+def test_fit_iterations_follow_the_tie_rule_at_any_offset():
+    # Small integers: exact ties inside the iterations, not only at the end (a point
+    # halfway between two centers). fit must run the textbook loop's iterations, every tie
+    # to the lowest index, whatever the offset (integers below 2**53 are exact): rounding
+    # in the working coordinates (centered on the data mean) must not decide a tie. Only
+    # runs whose means are all representable numbers count: with a mean such as 1/3 an
+    # "exact tie" is one of rounding, in the textbook loop too.
+    checked = 0
+    for seed in range(400):
+        rng = np.random.default_rng(seed)
+        n, d = int(rng.integers(4, 60)), int(rng.integers(1, 3))
+        X = rng.integers(-4, 5, size=(n, d)).astype(float)
+        distinct = np.unique(X, axis=0)
+        k = int(rng.integers(2, min(6, len(distinct)) + 1))
+        start = distinct[rng.choice(len(distinct), size=k, replace=False)]
+        labels, centers, n_iter, exact = textbook_fit(X, start)
+        if not exact:
+            continue
+        checked += 1
+        for offset in (0.0, 7.0, 1000.0, -12345.0, 2.0**30 + 3):
+            result = kmeans.fit(X + offset, k, init=start + offset)
+            assert result.n_iter == n_iter, (seed, offset)
+            np.testing.assert_array_equal(result.labels, labels, err_msg=f"seed {seed}, offset {offset}")
+            np.testing.assert_array_equal(result.centers - offset, centers, err_msg=f"seed {seed}, offset {offset}")
+    assert checked >= 25, checked
+
+
+def test_fit_decides_a_tie_inside_the_iterations_as_the_textbook_loop():
+    # Iteration 2 puts the point 1 exactly halfway between the centers 0 and 2: it goes to
+    # center 0, whose mean becomes 0.5 (J = 0.5). Decided by rounding, it went to center 1
+    # when the data lay at 1e6, and fit stopped at J = 2.
+    X, start = np.array([[1.0], [0.0], [3.0]]), np.array([[0.0], [1.0]])
+    for offset in (0.0, -7.0, 1e3, 1e6, 1e9):
+        result = kmeans.fit(X + offset, 2, init=start + offset)
+        np.testing.assert_array_equal(result.labels, [0, 0, 1])
+        np.testing.assert_allclose(result.centers - offset, [[0.5], [3.0]])
+        assert result.inertia == pytest.approx(0.5)
+
+
+def test_kmeans_plusplus_decides_equal_candidates_alike_at_any_offset():
+    # Two candidates lower the potential by exactly the same amount (integer data, exact
+    # sums): the first drawn is kept, whatever the offset.
+    X = np.array([[3, -2], [4, -3], [-1, 6], [7, 6], [5, -4], [8, 2]], float)
+    seeds = kmeans.kmeans_plusplus(X, 5, rng=25)
+    for offset in (7.0, 1000.0, -12345.0, 2.0**30):
+        np.testing.assert_array_equal(kmeans.kmeans_plusplus(X + offset, 5, rng=25) - offset, seeds)
+
+
+@pytest.mark.parametrize("tiny", [1e-20, 1e-100])
+def test_rows_far_closer_than_the_spread_still_count_as_distinct(tiny):
+    # Three distinct rows make three clusters (no "fewer distinct rows" error). The Lloyd
+    # loop's centered coordinates cannot tell 0 from tiny (far below the rounding of the
+    # spread), so J is that of one cluster {0, tiny}: at most tiny**2, zero to rounding.
+    X = np.array([[0.0], [tiny], [1.0]])
+    np.testing.assert_array_equal(np.sort(kmeans.kmeans_plusplus(X, 3, rng=0), axis=0), X)
+    for init in ("k-means++", "random"):
+        result = kmeans.fit(X, 3, init=init, rng=0)
+        assert result.inertia <= tiny**2
+
+
+@pytest.mark.parametrize("value", [1e300, 1e307, 1.5e308])
+def test_update_centers_of_huge_values_do_not_overflow(value):
+    X = np.full((20, 2), value)
+    X[10:] *= -1
+    centers = kmeans.update_centers(X, np.repeat([0, 1], 10), 2)
+    np.testing.assert_allclose(centers, [[value, value], [-value, -value]], rtol=1e-15)
+
+
+def test_data_spanning_the_whole_float_range():
+    # A span of 2**1023 or more: the working scale stops at 2**1023 (2**1024 overflows).
+    X = np.array([[-1e308, 0.0], [1e308, 0.0], [1e308, 1e300]])
+    result = kmeans.fit(X, 3, rng=0)
+    assert result.inertia == 0.0
+    np.testing.assert_array_equal(np.sort(result.centers, axis=0), np.sort(X, axis=0))
+    labels, distances = kmeans.assign(X, X)
+    np.testing.assert_array_equal(labels, [0, 1, 2])
+    np.testing.assert_array_equal(distances, 0.0)
+    np.testing.assert_array_equal(np.sort(kmeans.kmeans_plusplus(X, 3, rng=1), axis=0), np.sort(X, axis=0))
+
+
 # ------------------------------------------------------------------- duplicated rows
 
 
@@ -324,9 +423,9 @@ def test_duplicated_rows_never_start_two_equal_components(seed, monkeypatch):
     starts = []
     real_lloyd = kmeans._lloyd
 
-    def spy(X, points, origin, scale, centers, *rest):
-        starts.append(centers * scale + origin)
-        return real_lloyd(X, points, origin, scale, centers, *rest)
+    def spy(X, points, origin, scale, start, *rest):
+        starts.append(start)
+        return real_lloyd(X, points, origin, scale, start, *rest)
 
     monkeypatch.setattr(kmeans, "_lloyd", spy)
     for init in ("k-means++", "random"):

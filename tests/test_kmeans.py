@@ -1,5 +1,7 @@
 """k-means of lesson 03 (course_utils.kmeans): seeding, the two Lloyd steps and fit."""
 
+import threading
+import time
 import tracemalloc
 
 import numpy as np
@@ -460,6 +462,18 @@ def test_threads_never_change_the_results(monkeypatch):
     # Every assignment step shares its chunks among the threads; with chunks of a few
     # dozen rows every step here has many. Bounded and plain steps, and assign, must give
     # the same results bit for bit with any number of threads.
+    # Each chunk lets the other threads run first (sleep(0)), so that threads that wrongly
+    # shared a buffer would overwrite each other's work; and the test checks that the
+    # chunks of a step did go to several threads.
+    workers = set()
+
+    class Yielding(kmeans._NearestCenter):
+        def __call__(self, block):
+            time.sleep(0)
+            workers.add(threading.get_ident())
+            return super().__call__(block)
+
+    monkeypatch.setattr(kmeans, "_NearestCenter", Yielding)
     X = np.random.default_rng(35).standard_normal((3000, 4))
     cases = list(skipping_cases())[:12] + [("structureless", X, X[:7].copy())]
     monkeypatch.setattr(kmeans, "_CHUNK_BYTES", 2**14)
@@ -469,11 +483,37 @@ def test_threads_never_change_the_results(monkeypatch):
             results = []
             for threads in (1, 2, 4):
                 monkeypatch.setattr(kmeans, "_THREADS", threads)
+                workers.clear()
                 results.append((fit(X, start.shape[0], init=start), kmeans.assign(X, start)))
+                assert len(workers) == 1 or threads > 1, case
+            assert len(workers) > 1, case  # four threads shared the chunks
             for result, assigned in results[1:]:
                 assert_same_iterations(results[0][0], result, case)
                 np.testing.assert_array_equal(results[0][1][0], assigned[0], err_msg=f"case {case}")
                 np.testing.assert_array_equal(results[0][1][1], assigned[1], err_msg=f"case {case}")
+
+
+def test_an_error_in_a_thread_reaches_the_caller_and_stops_every_thread(monkeypatch):
+    calls = []
+
+    class Failing(kmeans._NearestCenter):
+        def __call__(self, block):
+            calls.append(threading.get_ident())
+            if len(calls) == 3:
+                raise ArithmeticError("chunk 3")
+            return super().__call__(block)
+
+    X = np.random.default_rng(36).standard_normal((3000, 4))
+    threads_before = threading.active_count()
+    monkeypatch.setattr(kmeans, "_THREADS", 4)
+    monkeypatch.setattr(kmeans, "_CHUNK_BYTES", 2**14)
+    monkeypatch.setattr(kmeans, "_NearestCenter", Failing)
+    with pytest.raises(ArithmeticError, match="chunk 3"):
+        fit(X, 5, init=X[:5].copy())
+    assert len(calls) < 3 + 4  # the others stopped after their current chunk
+    assert threading.active_count() == threads_before
+    monkeypatch.undo()
+    np.testing.assert_array_equal(fit(X, 5, init=X[:5].copy()).labels, loop_lloyd(X, X[:5].copy())[1])
 
 
 def test_structureless_data_take_plain_steps_and_sample_the_gaps_after_each_run(monkeypatch):

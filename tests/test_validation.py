@@ -45,6 +45,8 @@ def test_as_generator_names_rng_what_it_accepts_and_what_came(rng, error, got):
         ([1.0 + 2.0j, 3.0], TypeError, "complex numbers"),
         (np.array([1.0, 2.0j], dtype=object), TypeError, "complex numbers"),
         ([["1.5", "abc"]], TypeError, "strings"),
+        (np.array([["1"], ["2"]], dtype=object), TypeError, "a string element '1'"),
+        (np.array([[1.0], [b"2"]], dtype=object), TypeError, "a string element b'2'"),
         ([[1.0, None]], TypeError, "an element None"),
         ([[1.0, object()]], TypeError, "of type object"),
         ([[1.0, 2.0], [3.0]], ValueError, "rectangular"),
