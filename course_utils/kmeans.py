@@ -12,9 +12,10 @@ Memory and speed
 ----------------
 The assignment step uses the expansion
 :math:`\lVert x-\mu\rVert^2 = \lVert x\rVert^2 - 2 x^\top\mu + \lVert\mu\rVert^2`, in
-coordinates centered on the data mean (as scikit-learn does) so that the expansion loses
-no digits when the data lie far from the origin, and divided by a power of two so that
-no square overflows or underflows (:func:`_frame`). k-means++ seeding computes its
+coordinates centered on the data mean (as scikit-learn does; rounded to a grid,
+:func:`_kmeans_frame`) so that the expansion loses no digits when the data lie far from
+the origin, and divided by a power of two so that no square overflows or underflows
+(:func:`_frame`). k-means++ seeding computes its
 distances directly from x - c in the data's own coordinates (divided by the same power of
 two). Near ties, in every assignment step, are decided in the data's own coordinates too
 (:func:`_resolve_ties`), so that an exact tie goes to the lowest index whatever the other
@@ -22,9 +23,12 @@ rows. ``fit`` (and ``assign``) make one
 centered, transposed copy of the data with a row of ones appended, (d + 1, n) numbers,
 once: every iteration then reads its matrix products from it, in chunks of a few
 thousand points (:class:`_NearestCenter`). All k scores of a chunk come from matrix
-products; the label is the first row that attains the minimum (numpy's ``argmin`` is
-slow over short rows), found from the rows equal to the minimum by a few whole-array
-operations on one byte per entry.
+products; the label is the row that attains the minimum (numpy's ``argmin`` is slow over
+short rows), found from the rows within the tie margin of the minimum by a few
+whole-array operations on one byte per entry; where more than one row is that close (a
+near tie), :func:`_resolve_ties` decides. For data whose clusters are far tighter than
+their spread (a few far points next to tight clusters) most points are near ties: the
+labels stay exact, at the cost of that slower comparison.
 
 Inside ``fit`` most points are not assigned again at all (:func:`_assign_step`): a
 point keeps its label while the centers have moved, in total, less than its *gap* (how
@@ -43,15 +47,16 @@ upkeep of the bounds (the second-nearest center, square roots) costs more than i
 and ``fit`` takes runs of plain steps (:func:`_plain_step`) that assign every point
 without bounds, of 1, 4, 16, ... steps; after each run it measures every gap again
 unless the gaps of a sample of points show that the bounds would still spare too few
-(:func:`_sampled_gaps`). The returned
-labels, inertia and distances come from one full assignment at the end, computed
-directly from ``x - mu``.
+(:func:`_sampled_gaps`). The returned labels come from one full assignment at the end,
+for the returned centers in data units, and the inertia and distances from ``x - mu``
+with those centers, computed directly in the data's own coordinates.
 
 The memory used on top of ``X`` is that copy, a few vectors of length n (the bounds, the
 squared norms, the indices of the points to assign, labels of one or two bytes each) and
 one set of chunk buffers (2 MiB) per thread, never an (n, k) matrix: at most about 55 MiB
-for a million points in 2-D (20 MiB for 100000 points in 16-D) with one or two threads,
-whatever k is, and up to 2 MiB more for each further thread (measured with tracemalloc).
+for a million points in 2-D and 20 MiB for 100000 points in 16-D, whatever k is (measured
+with tracemalloc, the same with one and with two threads: the peak comes in the first
+step, outside the buffers), 24 MiB for the latter with four threads.
 
 Threading
 ---------
@@ -137,7 +142,10 @@ class KMeansResult:
         :math:`J = \sum_n \lVert x_n - \mu_{r_n} \rVert^2` of the returned labels and centers.
     inertia_history : ndarray of shape (n_iter,)
         J after the assignment step of every iteration (labels of that iteration, centers
-        it started from). It never increases.
+        it started from). It never increases, up to rounding: an entry exceeds the one
+        before it by at most about 1e-12 of the data's total squared spread
+        :math:`\sum_n \lVert x_n - \bar x\rVert^2` (as when repeated rows give J = 0 with
+        their own points as centers, and about 1e-32 with their computed means).
     n_iter : int
         Number of Lloyd iterations (assignment plus update) of the best run.
     converged : bool
@@ -239,16 +247,20 @@ def _frame(X, centers=None, name="centers"):
     The origin is the data mean, so that the expansion of the squared distance loses no
     digits when the data lie far from zero. The scale is the power of two that brings the
     largest working coordinate (of the points, and of ``centers`` if given) into
-    [0.5, 1) (into [0.5, 2) when that span is 2**1023 or more, since 2**1024 overflows):
+    [0.5, 1) (into [1, 2) when that span is 2**1023 or more, since 2**1024 overflows):
     dividing by it is exact, and squares neither overflow nor underflow for data of any
     magnitude. Raises ValueError when the points and ``centers`` lie so far
     apart that their squared distances cannot share one floating-point range.
     """
     origin = _origin(X)
-    span = float(np.max(np.maximum(X.max(axis=0) - origin, origin - X.min(axis=0))))
-    data_span = span
-    if centers is not None:
-        span = max(span, float(np.max(np.abs(centers - origin))))
+    with np.errstate(over="ignore"):  # a span beyond the range is reported below
+        span = float(np.max(np.maximum(X.max(axis=0) - origin, origin - X.min(axis=0))))
+        data_span = span
+        if centers is not None:
+            span = max(span, float(np.max(np.abs(centers - origin))))
+    if not np.isfinite(data_span):
+        raise ValueError("X spans more than the floating-point range (about 1.8e308) in a column: "
+                         "its rows differ by more than the largest float; divide X by a constant")
     if not np.isfinite(span):
         raise ValueError(f"X and {name} span more than the floating-point range (about 1.8e308)")
     if 0.0 < data_span < 1e-140 * span:
@@ -257,17 +269,21 @@ def _frame(X, centers=None, name="centers"):
             f"(spread of X {data_span:.3g}, farthest center {span:.3g}): squared distances at "
             "both scales do not fit in one floating-point range; move the centers nearer"
         )
-    # 2**1024 would overflow: data spanning 2**1023 or more keep coordinates below 2.
-    scale = float(np.ldexp(1.0, min(int(np.frexp(span)[1]), 1023))) if span > 0 else 1.0
-    return origin, scale
+    return origin, _power_of_two_above(span)
+
+
+def _power_of_two_above(size) -> float:
+    """The power of two that brings ``size`` into [0.5, 1); 1 for 0. It stops at 2**1023
+    (2**1024 overflows): a size of 2**1023 or more comes into [1, 2)."""
+    return float(np.ldexp(1.0, min(int(np.frexp(size)[1]), 1023))) if size > 0 else 1.0
 
 
 def _kmeans_frame(X, centers=None, name="centers"):
     """:func:`_frame` with the origin rounded to a multiple of scale / 2**20.
 
     The rounding moves the origin by a negligible share of the spread. In return,
-    x - origin is exact for data on a coarser grid (integers, decimals of a few digits),
-    and so are the cluster sums of such data: a mean that is a representable number (an
+    x - origin is exact for data on a coarser grid (integers, or binary fractions such
+    as halves and quarters), and so are the cluster sums of such data: a mean that is a representable number (an
     integer, say) then comes out exactly in the data's units, and a point halfway between
     two such centers is an exact tie, decided by the tie rule rather than by rounding.
     """
@@ -276,7 +292,9 @@ def _kmeans_frame(X, centers=None, name="centers"):
     # A coordinate of the origin at least 2**52 steps from zero is a multiple of the step
     # already (its last bit is worth a step or more); a zero step (subnormal data) is left.
     grid = (step > 0) & (np.abs(origin) < 2.0**52 * step)
-    return np.where(grid, np.round(origin / np.where(grid, step, 1.0)) * step, origin), scale
+    snapped = origin.copy()
+    snapped[grid] = np.round(origin[grid] / step) * step
+    return snapped, scale
 
 
 def _unscale(squared, scale, name="X"):
@@ -314,7 +332,7 @@ class _NearestCenter:
     r"""The nearest of k centers for the points of one chunk at a time.
 
     The points are columns (x - origin, 1) of :func:`_centered_points` and ``centers``
-    are relative to the same origin (the data mean), so that the expansion below loses no
+    are relative to the same origin (about the data mean), so that the expansion below loses no
     digits to cancellation when the data lie far from the coordinate origin. In these
     homogeneous coordinates the score of center j is the dot product with
     :math:`(-2\mu_j, \lVert\mu_j\rVert^2)`, which is
@@ -324,12 +342,12 @@ class _NearestCenter:
     every chunk would cost more page faults than arithmetic.
     """
 
-    def __init__(self, centers, rows):
+    def __init__(self, centers, rows, margin):
         k, d = centers.shape
         self.k = k
         self.weights = np.column_stack([-2.0 * centers, _row_squared_norms(centers)])
         self.columns_per_product = max(1, _MAX_PRODUCT // (k * (d + 1)))
-        self.margin = _tie_margin(d)
+        self.margin = margin  # of the near ties: see _tie_margin
         self.scores = np.empty((k, rows))
         self.best = np.empty(rows)
         self.limit = np.empty(rows)
@@ -344,8 +362,8 @@ class _NearestCenter:
 
     def __call__(self, block):
         """Labels and best scores (views of buffers) of the columns of ``block``, (d + 1, m),
-        and the indices of the near ties among them: columns whose two best scores rounding
-        cannot tell apart (:func:`_tie_margin`). Their labels here are the lowest index of
+        and the indices of the near ties among them: columns whose two best scores are
+        within ``margin`` (:func:`_tie_margin`). Their labels here are the lowest index of
         the minimum score; the callers decide them in the data's own coordinates
         (:func:`_resolve_ties`)."""
         rows = block.shape[1]
@@ -395,31 +413,24 @@ def _label_type(k):
     return np.min_scalar_type(k)
 
 
-def _assign_chunks(points, centers, labels, squared_distances, pool) -> np.ndarray:
-    r"""Nearest centers of all points (written into ``labels``) and the squared distance
-    of every point to its center (into ``squared_distances``, computed directly from
-    x - mu rather than from the expansion); returns the indices of the near ties, points
-    whose two best scores rounding cannot tell apart (see :func:`_resolve_ties`).
+def _assign_chunks(points, centers, labels, margin, pool) -> np.ndarray:
+    r"""Nearest centers of all points (written into ``labels``); returns the indices of the
+    near ties, points whose two best scores are within ``margin`` (see
+    :func:`_tie_margin` and :func:`_resolve_ties`).
 
     ``points`` comes from :func:`_centered_points`; ``centers`` are in the same
     coordinates. ``pool``: see :func:`_over_chunks`.
     """
-    d = points.shape[0] - 1
     n = points.shape[1]
-    step = min(_rows_per_chunk(centers.shape[0], d), n)
-    centers_t = np.ascontiguousarray(centers.T)
+    step = min(_rows_per_chunk(centers.shape[0], points.shape[0] - 1), n)
     ties = {}
 
     def task():
-        nearest = _NearestCenter(centers, step)
+        nearest = _NearestCenter(centers, step, margin)
 
         def assign(start, stop):
             labels[start:stop], _, near = nearest(points[:, start:stop])
             ties[start] = start + near
-            difference = np.take(centers_t, labels[start:stop], axis=1)
-            np.subtract(points[:d, start:stop], difference, out=difference)
-            difference *= difference
-            np.add.reduce(difference, axis=0, out=squared_distances[start:stop])
         return assign
 
     _over_chunks(pool, n, step, task)
@@ -461,9 +472,25 @@ def _over_chunks(pool, size, step, task):
     try:
         run()
     finally:
-        wait(helpers)  # no helper may still write when the caller goes on, or raises
+        _wait_for(helpers, failed)
     for helper in helpers:
         helper.result()  # raises what the helper raised
+
+
+def _wait_for(helpers, failed):
+    """Wait until every helper of :func:`_over_chunks` has stopped: no helper may still
+    write when the caller goes on, or raises. An interrupt that comes while waiting stops
+    the helpers after their current chunk, and is raised once they have stopped."""
+    interrupted = None
+    while True:
+        try:
+            wait(helpers)
+            break
+        except KeyboardInterrupt as error:  # Ctrl-C, or the kernel's stop button
+            failed.set()
+            interrupted = error
+    if interrupted is not None:
+        raise interrupted
 
 
 def _thread_pool():
@@ -472,51 +499,61 @@ def _thread_pool():
     return ThreadPoolExecutor(_THREADS - 1) if _THREADS > 1 else nullcontext()
 
 
-def _tie_margin(d) -> float:
+def _tie_margin(d, origin, scale) -> float:
     r"""How far apart rounding can put the scores of two equally near centers.
 
     In working coordinates (:func:`_frame`) every coordinate of a point or center is
     below 2 in size (below 1 unless the data span 2**1023 or more), so a score
     :math:`\lVert\mu\rVert^2 - 2x^\top\mu` is a sum of d + 1 terms of total size at
     most 12d, off by at most about :math:`(d + 2)\epsilon` times that; twice that for two
-    scores, and twice again for room.
+    scores, and twice again for room. The near ties are decided with the centers in data
+    units, which differ from the working centers by the rounding of converting them (about
+    :math:`\epsilon` times the origin's size over ``scale`` per coordinate): that moves a
+    score by up to 8d times as much (points and centers lie within :math:`2\sqrt d`), so
+    twice that is added, so that a tie in data units is always a near tie here.
     """
-    return 48.0 * d * (d + 2) * np.finfo(float).eps
+    eps = np.finfo(float).eps
+    shift = eps * (float(np.max(np.abs(origin), initial=0.0)) / scale + 2.0)
+    return 48.0 * d * (d + 2) * eps + 16.0 * d * shift
 
 
 def _resolve_ties(X, centers, scale, rows):
-    """Labels (m,) of the near ties ``rows`` (indices into X) and their squared distances
-    (m,) in working units (divided by ``scale`` squared), from distances computed directly
-    in the data's own coordinates to ``centers`` (data units), so that an exact tie goes to
-    the lowest index whatever the other rows (the working coordinates depend on the data
-    mean).
+    """Labels (m,) of the near ties ``rows`` (indices into X): the nearest of ``centers``
+    (data units), from distances computed directly in the data's own coordinates, so that
+    an exact tie goes to the lowest index whatever the other rows (the working coordinates
+    depend on the data mean).
 
     The differences are divided by ``scale`` (a power of two: exact), so that they cannot
-    overflow, and compared after a further power of two per point, so that the squares of
-    tiny differences do not underflow to a false tie.
+    overflow, and each point's distance to each center is compared as a power of two times
+    a number in [0.5, 1), computed at that pair's own scale: a near center is told from a
+    nearer one even when a far center, or the data's spread, is 1e300 times farther.
     """
     k, d = centers.shape
     labels = np.empty(rows.size, dtype=np.intp)
-    squared_distances = np.empty(rows.size)
     step = max(1, _CHUNK_BYTES // (8 * k * d))
     for start in range(0, rows.size, step):
         part = rows[start:start + step]
         differences = X[part, np.newaxis, :] / scale - centers[np.newaxis] / scale  # (m, k, d)
-        size = np.max(np.abs(differences), axis=(1, 2))
-        point_scale = np.ldexp(1.0, np.frexp(np.where(size > 0, size, 1.0))[1])[:, np.newaxis, np.newaxis]
-        differences /= point_scale
-        distances = np.einsum("mkd,mkd->mk", differences, differences)
-        nearest = np.argmin(distances, axis=1)  # the first minimum: the lowest index
-        labels[start:start + step] = nearest
-        own = distances[np.arange(part.size), nearest]
-        squared_distances[start:start + step] = own * point_scale[:, 0, 0] ** 2
-    return labels, squared_distances
+        size = np.max(np.abs(differences), axis=2)  # (m, k)
+        exponent = np.frexp(np.where(size > 0, size, 1.0))[1]
+        differences = np.ldexp(differences, -exponent[:, :, np.newaxis])  # exact
+        mantissa, power = np.frexp(np.einsum("mkd,mkd->mk", differences, differences))
+        # distance = mantissa * 2**(power + 2 * exponent); a zero distance beats all.
+        power = np.where(mantissa > 0, power + 2 * exponent, np.iinfo(power.dtype).min)
+        mantissa = np.where(power == power.min(axis=1, keepdims=True), mantissa, np.inf)
+        labels[start:start + step] = np.argmin(mantissa, axis=1)  # the first minimum: the lowest index
+    return labels
 
 
-def _tie_resolver(X, centers, scale):
+def _tie_resolver(X, centers, scale, margin):
     """``resolve(rows)``: the labels of the near ties ``rows`` for ``centers`` in data
-    units (:func:`_resolve_ties`), as the assignment steps of :func:`fit` take it."""
-    return lambda rows: _resolve_ties(X, centers, scale, rows)[0]
+    units (:func:`_resolve_ties`), as the assignment steps of :func:`fit` take it, with
+    ``resolve.margin`` the margin of the near ties (:func:`_tie_margin`)."""
+    def resolve(rows):
+        return _resolve_ties(X, centers, scale, rows)
+
+    resolve.margin = margin
+    return resolve
 
 
 def _rounding_margin(points) -> float:
@@ -574,7 +611,7 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
     previous = None if first else labels[candidates]
 
     def task():
-        nearest = _NearestCenter(centers, step)
+        nearest = _NearestCenter(centers, step, resolve.margin)
         gathered = np.empty((d + 1, step))
         gathered[d] = 1.0
 
@@ -628,8 +665,8 @@ def _sampled_gaps(points, centers, squared_norms):
     n = points.shape[1]
     size = min(1024, n)
     sample = np.arange(size) * n // size
-    nearest = _NearestCenter(centers, size)
-    labels, best, _ = nearest(points[:, sample])  # near ties have gaps of about 0 anyway
+    nearest = _NearestCenter(centers, size, 0.0)  # near ties have gaps of about 0 anyway
+    labels, best, _ = nearest(points[:, sample])
     return _gaps(nearest, labels, best, squared_norms[sample])
 
 
@@ -647,7 +684,7 @@ def _plain_step(points, centers, labels, sums, counts, resolve, pool):
     previous = labels.copy()
 
     def task():
-        nearest = _NearestCenter(centers, step)
+        nearest = _NearestCenter(centers, step, resolve.margin)
 
         def assign(start, stop):
             new, _, ties = nearest(points[:, start:stop])
@@ -709,15 +746,14 @@ def _cluster_sums(X, labels, k):
 
 def _assign(X, centers):
     """Labels (n,) and squared distances (n,) to the nearest center, in chunks."""
-    n = X.shape[0]
-    labels = np.empty(n, dtype=np.intp)
-    squared_distances = np.empty(n)
+    labels = np.empty(X.shape[0], dtype=np.intp)
     origin, scale = _kmeans_frame(X, centers)
     points = _centered_points(X, origin, scale)
+    margin = _tie_margin(X.shape[1], origin, scale)
     with _thread_pool() as pool:
-        ties = _assign_chunks(points, (centers - origin) / scale, labels, squared_distances, pool)
-    labels[ties], squared_distances[ties] = _resolve_ties(X, centers, scale, ties)
-    return labels, _unscale(squared_distances, scale)
+        ties = _assign_chunks(points, (centers - origin) / scale, labels, margin, pool)
+    labels[ties] = _resolve_ties(X, centers, scale, ties)
+    return labels, _unscale(_distances_to_own_center(X, labels, centers, scale), scale)
 
 
 def _inertia(points, centers, labels, sums, counts, spread) -> float:
@@ -753,17 +789,16 @@ def _means(sums, counts):
     return centers
 
 
-def _distances_to_own_center(X, labels, centers):
-    """Squared distances (n,) to the own center, divided by a common power of two so that
-    no square overflows (the callers only compare them)."""
+def _distances_to_own_center(X, labels, centers, scale):
+    """Squared distances (n,) from every row of X to its own center, computed directly from
+    x - mu in the data's units and divided by ``scale`` squared (a power of two at least
+    as large as the coordinates' spread, so that no difference overflows)."""
     n, d = X.shape
     out = np.empty(n)
-    scale = np.ldexp(1.0, np.frexp(max(np.max(np.abs(X)), np.max(np.abs(centers)), 1e-300))[1])
     step = _rows_per_chunk(1, d)
     for start in range(0, n, step):
-        out[start:start + step] = _row_squared_norms(
-            (X[start:start + step] - centers[labels[start:start + step]]) / scale
-        )
+        difference = X[start:start + step] / scale - centers[labels[start:start + step]] / scale
+        out[start:start + step] = _row_squared_norms(difference)
     return out
 
 
@@ -778,7 +813,8 @@ def _centers_from_sums(X, labels, sums, counts):
     for cluster in empty:
         # Only a cluster with two or more points can give one away without emptying
         # itself; since k <= n, some cluster has two points whenever one is empty.
-        distances = _distances_to_own_center(X, labels, centers)
+        scale = _power_of_two_above(max(np.max(np.abs(X)), np.max(np.abs(centers))))
+        distances = _distances_to_own_center(X, labels, centers, scale)
         distances[counts[labels] < 2] = -1.0
         point = int(np.argmax(distances))
         donor = labels[point]
@@ -844,8 +880,9 @@ def kmeans_plusplus(X, n_clusters, rng=None) -> np.ndarray:
     weight zero, so the centers are always distinct points. Distances are computed
     directly from x - c (never from the expansion of the square, which cancels for data
     far from zero), so the seeding does not depend on where the data lie (shifted by 1e9,
-    separated blobs still get one center each); candidates that lower the potential
-    equally, to rounding, go to the first drawn.
+    separated blobs still get one center each); of candidates whose potentials agree to
+    within 1e-12 (relatively), the first drawn is kept, so that rounding, which depends on
+    where the data lie, does not choose.
 
     Parameters
     ----------
@@ -901,9 +938,17 @@ def _kmeans_plusplus(X, scale, n_clusters, rng):
     closest = _squared_distances_to(X, scale, chosen)[0]
     while len(chosen) < n_clusters:
         if not closest.any():
-            raise ValueError(
-                f"n_clusters must be at most the number of distinct rows of X ({len(chosen)}); got {n_clusters}"
-            )
+            # Every row has D^2 = 0: a copy of a chosen center, or so near one that its
+            # square underflows at the spread of X. Draw among the rows that differ.
+            fresh = np.ones(n, dtype=bool)
+            for index in chosen:
+                fresh &= np.any(X != X[index], axis=1)
+            if not fresh.any():
+                raise ValueError(
+                    f"n_clusters must be at most the number of distinct rows of X ({len(chosen)}); got {n_clusters}"
+                )
+            chosen.append(int(rng.choice(np.flatnonzero(fresh))))
+            continue
         cumulative = np.cumsum(closest)
         draws = rng.uniform(0.0, cumulative[-1], size=n_trials)
         # side="right" never lands on a point of weight zero (a copy of a center); the
@@ -1002,11 +1047,15 @@ def update_centers(X, labels, n_clusters) -> np.ndarray:
     n_clusters = _check_n_clusters(n_clusters, X.shape[0])
     labels = _check_labels(labels, X.shape[0], n_clusters).copy()
     counts = np.bincount(labels, minlength=n_clusters)
-    sums = _cluster_sums(X, labels, n_clusters)
-    if not np.all(np.isfinite(sums)):  # sums of huge values overflowed: average X * 2**-64 (exact)
-        scaled = X * 2.0**-64
-        return _centers_from_sums(scaled, labels, _cluster_sums(scaled, labels, n_clusters), counts) * 2.0**64
-    return _centers_from_sums(X, labels, sums, counts)
+    centers = _centers_from_sums(X, labels, _cluster_sums(X, labels, n_clusters), counts)
+    overflowed = ~np.all(np.isfinite(centers), axis=1)
+    if overflowed.any():
+        # The sums of these clusters' huge values overflowed: add up x / N_j instead,
+        # whose sum is the mean and no larger than the largest value.
+        inside = overflowed[labels]
+        shares = X[inside] / counts[labels[inside], np.newaxis]
+        centers[overflowed] = _cluster_sums(shares, labels[inside], n_clusters)[overflowed]
+    return centers
 
 
 def _lloyd(X, points, origin, scale, start, max_iter, tol, pool):
@@ -1022,6 +1071,7 @@ def _lloyd(X, points, origin, scale, start, max_iter, tol, pool):
     data_centers = start  # exactly as given, for the near ties of the first step
     spread = _squared_spread(points)
     margin = _rounding_margin(points)
+    tie_margin = _tie_margin(d, origin, scale)
     with np.errstate(over="ignore"):  # inf for tiny data: then every shift is within tol
         working_tol = tol / scale / scale  # a squared shift, in working units
     squared_norms = np.einsum("ij,ij->j", points[:d], points[:d])
@@ -1049,7 +1099,7 @@ def _lloyd(X, points, origin, scale, start, max_iter, tol, pool):
                 _sampled_gaps(points, centers, squared_norms) - margin <= last_drift) > _PLAIN_SHARE:
             plain_left, plain_run = plain_run, 4 * plain_run
         # Near ties are decided in the data's own coordinates, as in the final assignment.
-        resolve = _tie_resolver(X, data_centers, scale)
+        resolve = _tie_resolver(X, data_centers, scale, tie_margin)
         if plain_left:
             _plain_step(points, centers, labels, sums, counts, resolve, pool)
             plain_left -= 1
@@ -1075,13 +1125,13 @@ def _lloyd(X, points, origin, scale, start, max_iter, tol, pool):
         previous_labels[:] = labels
     del bounds, previous_labels, squared_norms  # free before the distances below are allocated
     # One more assignment, of every point, makes the labels and the inertia those of the
-    # returned centers (after convergence it reproduces the last labels exactly), with
-    # every distance computed directly.
+    # returned centers in data units (after convergence it reproduces the last labels
+    # exactly), with every distance computed directly.
     labels = np.empty(n, dtype=np.intp)
-    squared_distances = np.empty(n)
-    ties = _assign_chunks(points, centers, labels, squared_distances, pool)
+    ties = _assign_chunks(points, centers, labels, tie_margin, pool)
     centers = centers * scale + origin
-    labels[ties], squared_distances[ties] = _resolve_ties(X, centers, scale, ties)
+    labels[ties] = _resolve_ties(X, centers, scale, ties)
+    squared_distances = _distances_to_own_center(X, labels, centers, scale)
     return KMeansResult(
         centers=centers,
         labels=labels,

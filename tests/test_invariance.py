@@ -10,6 +10,7 @@ parameters transformed alike, for the Gaussian kernels), exact ties, duplicated 
 tolerance that covers the rounding of the data themselves.
 """
 
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -90,6 +91,19 @@ def test_inertia_history_of_tight_clusters_next_to_far_points():
     check_inertia_promises(X, result)
     for seed in range(10):
         check_inertia_promises(X, kmeans.fit(X, 3, init="random", rng=seed))
+
+
+def test_inertia_history_of_repeated_rows_rises_by_rounding_at_most():
+    # Started on its distinct rows, J is 0; the computed means of repeated rows may differ
+    # from the rows by an ulp, and J by about 1e-32: within the documented rounding.
+    for seed in range(100):
+        rng = np.random.default_rng(seed)
+        distinct = rng.normal(size=(int(rng.integers(2, 6)), int(rng.integers(1, 4))))
+        X = np.repeat(distinct, rng.integers(1, 9, size=len(distinct)), axis=0)
+        result = kmeans.fit(X, len(distinct), init=distinct)
+        spread = np.sum((X - X.mean(axis=0)) ** 2)
+        assert np.all(np.diff(result.inertia_history) <= 1e-12 * spread), seed
+        assert result.inertia <= 1e-12 * spread
 
 
 @pytest.mark.parametrize("start", [1e6, 1e5])
@@ -332,30 +346,35 @@ def textbook_fit(X, centers, max_iter=300):
 
 
 def test_fit_iterations_follow_the_tie_rule_at_any_offset():
-    # Small integers: exact ties inside the iterations, not only at the end (a point
-    # halfway between two centers). fit must run the textbook loop's iterations, every tie
-    # to the lowest index, whatever the offset (integers below 2**53 are exact): rounding
-    # in the working coordinates (centered on the data mean) must not decide a tie. Only
-    # runs whose means are all representable numbers count: with a mean such as 1/3 an
-    # "exact tie" is one of rounding, in the textbook loop too.
+    # Integers: exact ties inside the iterations, not only at the end (a point halfway
+    # between two centers). fit must run the textbook loop's iterations, every tie to the
+    # lowest index, whatever the offset (integers below 2**53 are exact): rounding in the
+    # working coordinates (centered on the data mean) must not decide a tie. Only runs
+    # whose means are all representable numbers count: with a mean such as 1/3 an "exact
+    # tie" is one of rounding, in the textbook loop too. Small integers keep even the
+    # expansion exact; multiplied by a large odd number they do not, and the tie must be
+    # decided in the data's own coordinates.
     checked = 0
     for seed in range(400):
         rng = np.random.default_rng(seed)
         n, d = int(rng.integers(4, 60)), int(rng.integers(1, 3))
-        X = rng.integers(-4, 5, size=(n, d)).astype(float)
-        distinct = np.unique(X, axis=0)
+        small = rng.integers(-4, 5, size=(n, d)).astype(float)
+        distinct = np.unique(small, axis=0)
         k = int(rng.integers(2, min(6, len(distinct)) + 1))
         start = distinct[rng.choice(len(distinct), size=k, replace=False)]
-        labels, centers, n_iter, exact = textbook_fit(X, start)
-        if not exact:
-            continue
-        checked += 1
-        for offset in (0.0, 7.0, 1000.0, -12345.0, 2.0**30 + 3):
-            result = kmeans.fit(X + offset, k, init=start + offset)
-            assert result.n_iter == n_iter, (seed, offset)
-            np.testing.assert_array_equal(result.labels, labels, err_msg=f"seed {seed}, offset {offset}")
-            np.testing.assert_array_equal(result.centers - offset, centers, err_msg=f"seed {seed}, offset {offset}")
-    assert checked >= 25, checked
+        for multiplier in (1.0, 1234567891011.0):
+            X = small * multiplier
+            labels, centers, n_iter, exact = textbook_fit(X, start * multiplier)
+            if not exact:
+                continue
+            checked += 1
+            for offset in (0.0, 7.0, 1000.0, -12345.0, 2.0**30 + 3):
+                result = kmeans.fit(X + offset, k, init=start * multiplier + offset)
+                where = f"seed {seed}, multiplier {multiplier}, offset {offset}"
+                assert result.n_iter == n_iter, where
+                np.testing.assert_array_equal(result.labels, labels, err_msg=where)
+                np.testing.assert_array_equal(result.centers - offset, centers, err_msg=where)
+    assert checked >= 50, checked
 
 
 def test_fit_decides_a_tie_inside_the_iterations_as_the_textbook_loop():
@@ -371,12 +390,26 @@ def test_fit_decides_a_tie_inside_the_iterations_as_the_textbook_loop():
 
 
 def test_kmeans_plusplus_decides_equal_candidates_alike_at_any_offset():
-    # Two candidates lower the potential by exactly the same amount (integer data, exact
-    # sums): the first drawn is kept, whatever the offset.
-    X = np.array([[3, -2], [4, -3], [-1, 6], [7, 6], [5, -4], [8, 2]], float)
-    seeds = kmeans.kmeans_plusplus(X, 5, rng=25)
-    for offset in (7.0, 1000.0, -12345.0, 2.0**30):
-        np.testing.assert_array_equal(kmeans.kmeans_plusplus(X + offset, 5, rng=25) - offset, seeds)
+    # Two candidates lower the potential by the same amount in exact arithmetic: the first
+    # drawn is kept, whatever the offset. On integers the potentials are exact; on the same
+    # points times 0.1 or 0.3 they differ by rounding, which changes with the offset (the
+    # offsets stay below 1000 times the spread, where the data's own rounding is smaller).
+    base = np.array([[3, -2], [4, -3], [-1, 6], [7, 6], [5, -4], [8, 2]], float)
+    for factor, offsets in ((1.0, (7.0, 1000.0, -12345.0, 2.0**30)), (0.1, (7.0, -55.5, 0.3)),
+                            (0.3, (7.0, 100.0, -55.5)), (1.7, (0.3, 100.0, -1000.0))):
+        X = base * factor
+        seeds = kmeans.kmeans_plusplus(X, 5, rng=25)
+        for offset in offsets:
+            np.testing.assert_allclose(kmeans.kmeans_plusplus(X + offset, 5, rng=25) - offset, seeds, atol=1e-9,
+                                       err_msg=f"factor {factor}, offset {offset}")
+
+
+def test_assign_tells_centers_apart_that_are_far_closer_than_the_data_spread():
+    # In working units (divided by about 1e150) the two centers' squared differences to
+    # the point 0 underflow; compared at the point's own scale, 1e-150 is nearer than 2e-150.
+    labels, distances = kmeans.assign([[0.0], [1e150]], [[2e-150], [1e-150]])
+    np.testing.assert_array_equal(labels, [1, 0])
+    assert distances[1] == pytest.approx(1e300, rel=1e-12)
 
 
 @pytest.mark.parametrize("tiny", [1e-20, 1e-100])
@@ -397,6 +430,59 @@ def test_update_centers_of_huge_values_do_not_overflow(value):
     X[10:] *= -1
     centers = kmeans.update_centers(X, np.repeat([0, 1], 10), 2)
     np.testing.assert_allclose(centers, [[value, value], [-value, -value]], rtol=1e-15)
+
+
+def test_update_centers_rescues_only_the_clusters_whose_sums_overflow():
+    X = np.array([[1.5e308], [1.5e308], [1e-300], [3e-300], [1e-310], [3e-310]])
+    centers = kmeans.update_centers(X, [0, 0, 1, 1, 2, 2], 3)
+    np.testing.assert_array_equal(centers[[0, 2]], [[1.5e308], [2e-310]])
+    assert centers[1, 0] == pytest.approx(2e-300, rel=1e-15)
+
+
+def test_fit_labels_are_those_of_assign_for_the_returned_centers_far_from_zero():
+    # At 1e9 the returned centers (in data units) differ from the working ones by rounding;
+    # a point exactly halfway between two returned centers must still go to the lower.
+    X = np.random.default_rng(40).random((5000, 1)) + 1e9
+    result = kmeans.fit(X, 3, rng=40, max_iter=5)
+    labels, _ = kmeans.assign(X, result.centers)
+    np.testing.assert_array_equal(result.labels, labels)
+    assert result.inertia == pytest.approx(exact_inertia(X, result.labels, result.centers), rel=1e-12)
+
+
+def test_inertia_is_that_of_the_returned_centers():
+    X = np.array([[0.1], [0.7]])
+    result = kmeans.fit(X, 2, init=X)
+    assert result.inertia == exact_inertia(X, result.labels, result.centers)
+
+
+@pytest.mark.parametrize("points, centers, expected", [
+    ([[2e-100]], [[1e-100], [2e-100], [1e100]], [1]),  # a far center must not hide the near ones
+    ([[1e-150], [2e-150], [1e150]], [[1e-150], [2e-150], [1e150]], [0, 1, 2]),
+])
+def test_assign_across_300_orders_of_magnitude(points, centers, expected):
+    labels, _ = kmeans.assign(points, centers)
+    np.testing.assert_array_equal(labels, expected)
+
+
+def test_kmeans_plusplus_draws_distinct_rows_whose_distances_underflow():
+    X = np.array([[1e-150], [2e-150], [1e150]])
+    np.testing.assert_array_equal(np.sort(kmeans.kmeans_plusplus(X, 3, rng=0), axis=0), X)
+
+
+@pytest.mark.parametrize("value", [1e170, 1e300])
+def test_huge_constant_data_raise_no_warning(value):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(kmeans.fit(np.full((7, 1), value), 1).centers, [[value]])
+
+
+def test_rows_differing_by_more_than_the_float_range_are_refused_by_name():
+    X = [[-1.7e308], [1.7e308], [1.7e308]]
+    for call in (lambda: kmeans.fit(X, 2), lambda: kmeans.kmeans_plusplus(X, 2), lambda: kmeans.assign(X, [[0.0]])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ValueError, match=r"^X spans more than the floating-point range"):
+                call()
 
 
 def test_data_spanning_the_whole_float_range():

@@ -51,6 +51,7 @@ def test_as_generator_names_rng_what_it_accepts_and_what_came(rng, error, got):
         ([[1.0, object()]], TypeError, "of type object"),
         ([[1.0, 2.0], [3.0]], ValueError, "rectangular"),
         ([10**400], ValueError, "too large for a float"),
+        (np.array([np.longdouble("1e400")]), ValueError, "too large for a float"),
         (np.array(["2020-01-01"], dtype="datetime64[D]"), TypeError, "dtype datetime64"),
     ],
 )

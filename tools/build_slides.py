@@ -14,7 +14,7 @@ look). ``tests/test_slides.py`` checks in headless Chromium that every slide fit
 The Japanese edition, from ``notebooks/ja/`` (which tools/translations.py builds), goes to
 ``OUTPUT_DIR/ja/`` and uses the same ``_static/``. Each index links the other language's,
 and each slideshow has a link to the same lesson in the other language in the top right
-corner of the screen.
+corner of the screen, shown while the pointer is on it.
 """
 
 from __future__ import annotations
