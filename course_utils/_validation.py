@@ -65,7 +65,7 @@ def as_float_array(value, name: str, expected: str = "an array of real numbers")
         with np.errstate(over="ignore"):  # a long double beyond the float range: reported below
             converted = array.astype(float, copy=False)
         if array.dtype.itemsize > 8 and kind == "f" and np.any(np.isinf(converted) & np.isfinite(array)):
-            raise ValueError(f"{name} has an element too large for a float: {describe(array[np.isinf(converted)][0])}")
+            raise ValueError(f"{name} has an element too large for a float: {describe(array[np.isinf(converted) & np.isfinite(array)][0])}")
         return converted
     if kind == "c" or (kind == "O" and any(_is_complex(item) for item in array.flat)):
         raise TypeError(

@@ -18,8 +18,8 @@ the origin, and divided by a power of two so that no square overflows or underfl
 (:func:`_frame`). k-means++ seeding computes its
 distances directly from x - c in the data's own coordinates (divided by the same power of
 two). Near ties, in every assignment step, are decided in the data's own coordinates too
-(:func:`_resolve_ties`), so that an exact tie goes to the lowest index whatever the other
-rows. ``fit`` (and ``assign``) make one
+(:func:`_resolve_ties`), so that an exact tie (of the distances computed there) goes to
+the lowest index whatever the other rows. ``fit`` (and ``assign``) make one
 centered, transposed copy of the data with a row of ones appended, (d + 1, n) numbers,
 once: every iteration then reads its matrix products from it, in chunks of a few
 thousand points (:class:`_NearestCenter`). All k scores of a chunk come from matrix
@@ -27,8 +27,10 @@ products; the label is the row that attains the minimum (numpy's ``argmin`` is s
 short rows), found from the rows within the tie margin of the minimum by a few
 whole-array operations on one byte per entry; where more than one row is that close (a
 near tie), :func:`_resolve_ties` decides. For data whose clusters are far tighter than
-their spread (a few far points next to tight clusters) most points are near ties: the
-labels stay exact, at the cost of that slower comparison.
+their spread (a few far points next to tight clusters), and for data lying more than about
+1e12 times their spread from zero (the margin covers the rounding of converting the
+centers), most points are near ties: the labels stay right, at the cost of that slower
+comparison.
 
 Inside ``fit`` most points are not assigned again at all (:func:`_assign_step`): a
 point keeps its label while the centers have moved, in total, less than its *gap* (how
@@ -523,10 +525,12 @@ def _resolve_ties(X, centers, scale, rows):
     an exact tie goes to the lowest index whatever the other rows (the working coordinates
     depend on the data mean).
 
-    The differences are divided by ``scale`` (a power of two: exact), so that they cannot
-    overflow, and each point's distance to each center is compared as a power of two times
-    a number in [0.5, 1), computed at that pair's own scale: a near center is told from a
-    nearer one even when a far center, or the data's spread, is 1e300 times farther.
+    The differences are divided by ``scale`` (a power of two: exact unless a difference
+    falls below about 1e-154 of the data's spread), so that they cannot overflow, and each
+    point's distance to each center is compared as a power of two times a number in
+    [0.5, 1), computed at that pair's own scale: a far center does not hide the difference
+    between two near ones. The distances are sums of rounded squares, so a tie is one of
+    the distances as computed here (exact for data on a coarse grid, such as integers).
     """
     k, d = centers.shape
     labels = np.empty(rows.size, dtype=np.intp)
@@ -1047,14 +1051,21 @@ def update_centers(X, labels, n_clusters) -> np.ndarray:
     n_clusters = _check_n_clusters(n_clusters, X.shape[0])
     labels = _check_labels(labels, X.shape[0], n_clusters).copy()
     counts = np.bincount(labels, minlength=n_clusters)
-    centers = _centers_from_sums(X, labels, _cluster_sums(X, labels, n_clusters), counts)
-    overflowed = ~np.all(np.isfinite(centers), axis=1)
-    if overflowed.any():
-        # The sums of these clusters' huge values overflowed: add up x / N_j instead,
-        # whose sum is the mean and no larger than the largest value.
-        inside = overflowed[labels]
-        shares = X[inside] / counts[labels[inside], np.newaxis]
-        centers[overflowed] = _cluster_sums(shares, labels[inside], n_clusters)[overflowed]
+    sums = _cluster_sums(X, labels, n_clusters)
+    if np.all(np.isfinite(sums)):
+        return _centers_from_sums(X, labels, sums, counts)
+    # Sums of huge values overflowed: average X * 2**-64 (exact for values above about
+    # 1e-290), relocating as usual; then the clusters whose sums fit take their means from
+    # X itself (tiny values keep every digit), and the others stay within their points'
+    # range (rounding could take a mean of values near the largest float past it).
+    scaled = X * 2.0**-64
+    centers = _centers_from_sums(scaled, labels, _cluster_sums(scaled, labels, n_clusters), counts) * 2.0**64
+    plain = _means(_cluster_sums(X, labels, n_clusters), counts)  # labels after relocation
+    fits = np.all(np.isfinite(plain), axis=1)
+    centers[fits] = plain[fits]
+    for cluster in np.flatnonzero(~fits):
+        members = X[labels == cluster]
+        centers[cluster] = np.clip(centers[cluster], members.min(axis=0), members.max(axis=0))
     return centers
 
 

@@ -469,11 +469,11 @@ def test_kmeans_plusplus_draws_distinct_rows_whose_distances_underflow():
     np.testing.assert_array_equal(np.sort(kmeans.kmeans_plusplus(X, 3, rng=0), axis=0), X)
 
 
-@pytest.mark.parametrize("value", [1e170, 1e300])
-def test_huge_constant_data_raise_no_warning(value):
+@pytest.mark.parametrize("n, value", [(2, 1e170), (7, 1e300)])
+def test_huge_constant_data_raise_no_warning(n, value):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        np.testing.assert_array_equal(kmeans.fit(np.full((7, 1), value), 1).centers, [[value]])
+        np.testing.assert_array_equal(kmeans.fit(np.full((n, 1), value), 1).centers, [[value]])
 
 
 def test_rows_differing_by_more_than_the_float_range_are_refused_by_name():
@@ -483,6 +483,17 @@ def test_rows_differing_by_more_than_the_float_range_are_refused_by_name():
             warnings.simplefilter("error")
             with pytest.raises(ValueError, match=r"^X spans more than the floating-point range"):
                 call()
+
+
+def test_update_centers_relocates_and_averages_when_sums_overflow():
+    # The empty cluster takes the point farthest from its mean (0, 1.5e308 away); a mean of
+    # values at the largest float stays finite.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(kmeans.update_centers([[1.5e308], [1.5e308], [0.0]], [0, 0, 0], 2),
+                                      [[1.5e308], [0.0]])
+        largest = np.finfo(float).max
+        np.testing.assert_array_equal(kmeans.update_centers([[largest]] * 3, [0, 0, 0], 1), [[largest]])
 
 
 def test_data_spanning_the_whole_float_range():
