@@ -632,7 +632,7 @@ def _assign_step(points, centers, labels, bounds, drift, margin, sums, counts, f
                 np.take(points[:d], columns, axis=1, out=block[:d], mode="clip")
             new, best, ties = nearest(block)
             if ties.size:
-                new[ties] = resolve(np.arange(start, stop)[ties] if dense else columns[ties])
+                new[ties] = resolve(start + ties if dense else columns[ties])
             gap = _gaps(nearest, new, best, squared_norms[columns])
             gap += drift - margin
             bounds[columns] = gap
@@ -1140,7 +1140,7 @@ def _lloyd(X, points, origin, scale, start, max_iter, tol, pool):
     # exactly), with every distance computed directly.
     labels = np.empty(n, dtype=np.intp)
     ties = _assign_chunks(points, centers, labels, tie_margin, pool)
-    centers = centers * scale + origin
+    centers = data_centers  # centers * scale + origin, made in the last iteration
     labels[ties] = _resolve_ties(X, centers, scale, ties)
     squared_distances = _distances_to_own_center(X, labels, centers, scale)
     return KMeansResult(
